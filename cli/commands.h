@@ -1,0 +1,26 @@
+// The subcommands' arguments and entry points, and the exit codes of PRODUCT.md section 4.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace mdc::cli {
+
+inline constexpr int exit_ok = 0;
+inline constexpr int exit_test_failed = 1;
+inline constexpr int exit_usage = 64;
+inline constexpr int exit_data = 65;         // patch or input error
+inline constexpr int exit_unavailable = 69;  // backend unavailable
+inline constexpr int exit_internal = 70;
+inline constexpr int exit_io = 74;
+
+// With several files, the most severe code wins.
+int most_severe(int a, int b);
+
+struct CheckArgs {
+    std::vector<std::string> files;
+    bool werror = false;
+};
+int run_check(const CheckArgs& args);
+
+}  // namespace mdc::cli

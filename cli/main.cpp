@@ -1,0 +1,29 @@
+// The mdc command line: CLI11 wiring only. Each subcommand lives in its own cmd_*.cpp.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "commands.h"
+
+int main(int argc, char** argv) {
+    CLI::App app{"mdc: compiler and realtime runtime for .mdp MIDI patches", "mdc"};
+    app.set_version_flag("--version", std::string("mdc ") + MDC_VERSION);
+    app.require_subcommand(1);
+
+    mdc::cli::CheckArgs check;
+    CLI::App* check_cmd = app.add_subcommand("check", "Check patches and report errors and warnings (silent when valid)");
+    check_cmd->add_option("patches", check.files, "Patch files (.mdp)")->required();
+    check_cmd->add_flag("--werror", check.werror, "Treat warnings as errors (exit 65)");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        app.exit(e);
+        return mdc::cli::exit_usage;
+    }
+    if (check_cmd->parsed()) return mdc::cli::run_check(check);
+    return mdc::cli::exit_usage;
+}

@@ -1,0 +1,31 @@
+// Reads a patch file and runs the front end over it.
+#include "check.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "diag.h"
+#include "parse.h"
+
+namespace mdc {
+
+CheckOutcome check_patch_file(const std::string& path, const CheckOptions&) {
+    CheckOutcome out;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        out.io_error = "cannot read the file";
+        return out;
+    }
+    std::stringstream buf;
+    buf << in.rdbuf();
+    SourceSet sources;
+    uint32_t f = sources.add(path, buf.str());
+    DiagSink diags;
+    parse_module(sources, f, diags);
+    out.rendered = render_all(diags, sources);
+    out.errors = diags.error_count();
+    out.warnings = diags.warning_count();
+    return out;
+}
+
+}  // namespace mdc

@@ -1,0 +1,19 @@
+// The front end's entry point: read a patch file, parse it, check it against the unit table.
+#pragma once
+
+#include <string>
+
+namespace mdc {
+
+struct CheckOptions {};
+
+struct CheckOutcome {
+    std::string io_error;  // non-empty: the file could not be read
+    std::string rendered;  // all diagnostics, rendered
+    size_t errors = 0;
+    size_t warnings = 0;
+};
+
+CheckOutcome check_patch_file(const std::string& path, const CheckOptions& options);
+
+}  // namespace mdc

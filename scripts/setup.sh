@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs what mdc needs to build and test, from Debian's packages only (Debian 12, as root).
+set -euo pipefail
+packages=(
+  build-essential cmake ninja-build pkg-config
+  tao-pegtl-dev libfmt-dev libcli11-dev doctest-dev
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
