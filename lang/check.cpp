@@ -9,7 +9,7 @@
 
 namespace mdc {
 
-CheckOutcome check_patch_file(const std::string& path, const CheckOptions&) {
+CheckOutcome check_patch_file(const std::string& path, const CheckOptions& options) {
     CheckOutcome out;
     std::ifstream in(path, std::ios::binary);
     if (!in) {
@@ -18,8 +18,17 @@ CheckOutcome check_patch_file(const std::string& path, const CheckOptions&) {
     }
     std::stringstream buf;
     buf << in.rdbuf();
+    if (in.bad()) {
+        out.io_error = "cannot read the file";
+        return out;
+    }
+    return check_patch_source(path, buf.str(), options);
+}
+
+CheckOutcome check_patch_source(const std::string& name, std::string text, const CheckOptions&) {
+    CheckOutcome out;
     SourceSet sources;
-    uint32_t f = sources.add(path, buf.str());
+    uint32_t f = sources.add(name, std::move(text));
     DiagSink diags;
     parse_module(sources, f, diags);
     out.rendered = render_all(diags, sources);

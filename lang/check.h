@@ -15,5 +15,7 @@ struct CheckOutcome {
 };
 
 CheckOutcome check_patch_file(const std::string& path, const CheckOptions& options);
+// The same on text in memory (`name` is used in diagnostics; relative imports resolve from its folder).
+CheckOutcome check_patch_source(const std::string& name, std::string text, const CheckOptions& options);
 
 }  // namespace mdc
