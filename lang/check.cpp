@@ -5,7 +5,10 @@
 #include <sstream>
 
 #include "diag.h"
+#include "evaluator.h"
 #include "parse.h"
+
+#include <filesystem>
 
 namespace mdc {
 
@@ -30,7 +33,10 @@ CheckOutcome check_patch_source(const std::string& name, std::string text, const
     SourceSet sources;
     uint32_t f = sources.add(name, std::move(text));
     DiagSink diags;
-    parse_module(sources, f, diags);
+    ast::Module module = parse_module(sources, f, diags);
+    EvalOptions eval_options;
+    eval_options.patch_dir = std::filesystem::path(name).parent_path().string();
+    Evaluator(sources, diags, eval_options).run(module);
     out.rendered = render_all(diags, sources);
     out.errors = diags.error_count();
     out.warnings = diags.warning_count();

@@ -88,8 +88,14 @@ std::string render(const Diagnostic& d, const SourceSet& sources) {
 }
 
 std::string render_all(const DiagSink& sink, const SourceSet& sources) {
+    // In source order, so a reader goes down the file once (parse and check run in two passes).
+    std::vector<const Diagnostic*> order;
+    for (const Diagnostic& d : sink.all()) order.push_back(&d);
+    std::stable_sort(order.begin(), order.end(), [](const Diagnostic* a, const Diagnostic* b) {
+        return std::pair(a->span.file, a->span.begin) < std::pair(b->span.file, b->span.begin);
+    });
     std::string out;
-    for (const Diagnostic& d : sink.all()) out += render(d, sources);
+    for (const Diagnostic* d : order) out += render(*d, sources);
     return out;
 }
 

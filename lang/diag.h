@@ -42,6 +42,7 @@ public:
     size_t error_count() const { return errors_; }
     size_t warning_count() const { return warnings_; }
     const std::vector<Diagnostic>& all() const { return diags_; }
+    Diagnostic& at(size_t i) { return diags_.at(i); }
     // Errors at the exact span already reported are dropped: one mistake, one message.
     bool already_reported(Span at) const;
 

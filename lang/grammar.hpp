@@ -8,6 +8,8 @@
 // over a rule whose action already ran.
 #pragma once
 
+#include <cctype>
+#include <string_view>
 #include <vector>
 
 #include <tao/pegtl.hpp>
@@ -89,8 +91,7 @@ template <class S> struct expr;
 template <class S> struct or_test;
 template <class S> struct factor;
 
-// Token helpers: skip S, then match.
-template <class S, class R> struct tok : seq<S, R> {};
+// Token helper: skip S, then match.
 template <class S, char... C> struct sym : seq<S, string<C...>> {};
 
 // A lambda's body is kept as source text: scanned to the first ',' ')' ']' '}' (or end of line at
@@ -107,7 +108,24 @@ template <bool InBrackets> struct lambda_text {
     static bool match(ParseInput& in, States&&...) {
         const char* p = in.current();
         const char* end = in.end();
+        // Parameters: everything up to the first ':' outside brackets (defaults may hold commas).
+        {
+            int depth = 0;
+            while (p < end && !(depth == 0 && *p == ':')) {
+                if (*p == '(' || *p == '[' || *p == '{') ++depth;
+                else if (*p == ')' || *p == ']' || *p == '}') { if (depth == 0) return false; --depth; }
+                else if (*p == '\n' && !InBrackets) return false;
+                ++p;
+            }
+            if (p >= end) return false;
+            ++p;
+        }
         std::vector<const char*> open;  // unclosed brackets, innermost last
+        auto word_at = [&](const char* q, std::string_view w) {
+            return static_cast<size_t>(end - q) > w.size() && std::string_view(q, w.size()) == w &&
+                   !(std::isalnum(static_cast<unsigned char>(q[w.size()])) || q[w.size()] == '_') &&
+                   (q == in.current() || !(std::isalnum(static_cast<unsigned char>(q[-1])) || q[-1] == '_'));
+        };
         while (p < end) {
             char c = *p;
             if (c == '\\' && p + 1 < end && p[1] == '\n') { p += 2; continue; }
@@ -139,6 +157,9 @@ template <bool InBrackets> struct lambda_text {
                 continue;
             }
             if (c == ',' && open.empty()) break;
+            if (c == ';' && open.empty() && !InBrackets) break;
+            if (open.empty() && InBrackets && word_at(p, "for")) break;  // [lambda: x for x in y]
+            if (c == '\r' && p + 1 < end && p[1] == '\n' && open.empty() && !InBrackets) break;
             ++p;
         }
         if (!open.empty()) throw lambda_scan_error{open.back(), "unclosed bracket in lambda"};
@@ -224,9 +245,9 @@ struct subscript_list : seq<subscript_item, star<display_comma, subscript_item>,
 struct subscript_trailer : seq<open_bracket, must<subscript_list>, must<close_bracket>> {};
 
 struct attr_name : identifier {};
-struct attr_trailer : seq<one<'.'>, not_at<one<'.'>>, must<ns, attr_name>> {};
+template <class S> struct attr_trailer : seq<one<'.'>, not_at<one<'.'>>, S, must<attr_name>> {};
 
-template <class S> struct trailer : seq<S, sor<call_trailer, subscript_trailer, attr_trailer>> {};
+template <class S> struct trailer : seq<S, sor<call_trailer, subscript_trailer, attr_trailer<S>>> {};
 template <class S> struct primary : seq<atom<S>, star<trailer<S>>> {};
 
 template <class S> struct pow_op : sym<S, '*', '*'> {};
@@ -302,7 +323,7 @@ template <class S> struct expr : sor<lambda_expr<S>, conditional<S>> {};
 // A bare tuple at statement level: `x = 1, 2` or `a = Transpose(1),`.
 struct top_begin : success {};
 struct top_comma : seq<hs, one<','>> {};
-struct top_tuple_tail : seq<top_comma, opt<expr<hs>>, star<top_comma, expr<hs>>, opt<top_comma>> {};
+struct top_tuple_tail : seq<top_comma, opt<expr<hs>, star<top_comma, expr<hs>>, opt<top_comma>>> {};
 struct top_expr : seq<top_begin, expr<hs>, opt<top_tuple_tail>> {};
 struct end_of_line : seq<hs, opt<comment>, eolf> {};
 
@@ -337,10 +358,9 @@ struct def_return : seq<hs, kw_return, must<top_expr>, must<end_of_line>> {};  /
 
 // MIDIMonster mapping lines: instance.channel < instance.channel (and >, <>, ><).
 // A channel reference is a dotted path whose parts may hold {a..b} ranges and {x,y} lists.
-struct glob_word : plus<sor<ascii::identifier_other, one<'-', '/'>>> {};
 struct glob : seq<one<'{'>, until<one<'}'>, not_one<'\n', '{'>>> {};
 struct channel_part : plus<sor<glob, ascii::identifier_other, one<'-', '/'>>> {};
-struct channel_ref : seq<channel_part, plus<one<'.'>, channel_part>> {};
+struct channel_ref : seq<at<sor<one<'{'>, ascii::identifier_first>>, channel_part, plus<one<'.'>, channel_part>> {};
 struct map_op : sor<string<'<', '>'>, string<'>', '<'>, one<'<'>, one<'>'>> {};
 struct mapping_stmt : seq<channel_ref, hs, map_op, hs, channel_ref> {};
 

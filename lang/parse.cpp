@@ -85,8 +85,17 @@ struct State {
         frames.clear();
         ops.clear();
         str_parts.clear();
+        str_bytes = false;
         top_bases.clear();
         depth = 0;
+        import_names.clear();
+        alias.clear();
+        from_is_star = false;
+        assign_targets.clear();
+        assign_spans.clear();
+        aug.reset();
+        refs.clear();
+        params.clear();
     }
 };
 
@@ -95,6 +104,7 @@ const char* skip_space(const char* p, const char* e) {
     while (p < e) {
         if (*p == ' ' || *p == '\t' || *p == '\f' || *p == '\r' || *p == '\n') ++p;
         else if (*p == '\\' && p + 1 < e && p[1] == '\n') p += 2;
+        else if (*p == '\\' && p + 2 < e && p[1] == '\r' && p[2] == '\n') p += 3;
         else if (*p == '#') { while (p < e && *p != '\n') ++p; }
         else break;
     }
@@ -624,6 +634,10 @@ template <> struct action<g::call_trailer> {
     template <class In> static void apply(const In& in, State& st) {
         Frame f = close_frame(st);
         Call c;
+        if (!f.clauses.empty() && (!f.keywords.empty() || st.stack.size() - f.stack_base != 1 + f.clauses.size() ||
+                                   st.stack[f.stack_base]->as<Starred>())) {
+            throw SyntaxError{in.begin(), "a generator expression must be the only argument of a call"};
+        }
         if (!f.clauses.empty()) {
             ExprPtr elem = std::move(st.stack[f.stack_base]);
             Span gs = Span::join(elem->span, st.stack.back()->span);
@@ -932,6 +946,8 @@ template <> struct action<g::aug_op> {
 };
 template <> struct action<g::assign_stmt> {
     template <class In> static void apply(const In& in, State& st) {
+        if (st.aug && st.assign_targets.size() != 1)
+            throw SyntaxError{in.begin(), "an augmented assignment ('+=', ...) takes exactly one name"};
         Assign a{std::move(st.assign_targets), std::move(st.assign_spans), st.pop(), st.aug};
         st.assign_targets.clear();
         st.assign_spans.clear();
@@ -976,7 +992,7 @@ public:
     }
 
     ast::Module run() {
-        size_t p = 0;
+        size_t p = text_.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;  // a UTF-8 byte order mark
         while (p < text_.size()) p = statement_at(p);
         return std::move(module_);
     }
@@ -1020,16 +1036,49 @@ private:
     template <class Rule>
     bool parse_rule(size_t p, size_t& consumed) {
         pegtl::memory_input<pegtl::tracking_mode::lazy> in(at(p), text_.data() + text_.size(), "");
+        size_t statements = module_.body.size();
         try {
-            bool ok = pegtl::parse<Rule, action, control>(in, st_);
-            consumed = static_cast<size_t>(in.current() - at(p));
-            return ok;
+            if (pegtl::parse<Rule, action, control>(in, st_)) {
+                consumed = static_cast<size_t>(in.current() - at(p));
+                return true;
+            }
+            report(SyntaxError{at(p), fmt::format("expected a statement, found {}", describe_token(at(p), text_.data() + text_.size()))});
         } catch (const SyntaxError& e) {
             report(e);
         } catch (const g::lambda_scan_error& e) {
             report(SyntaxError{e.at, e.message});
         }
+        module_.body.resize(statements);  // nothing of a statement with an error is kept
         st_.reset_expr_state();
+        return false;
+    }
+
+    // Python statements that have no place in a patch get a message that says what to do instead.
+    bool python_only_statement(size_t p) {
+        static constexpr std::pair<std::string_view, std::string_view> forms[] = {
+            {"if", "use a conditional expression: patch_a if condition else patch_b"},
+            {"for", "use a comprehension: [Channel(c) for c in range(1, 5)]"},
+            {"while", "use a comprehension over range(...)"},
+            {"class", "define classes in a Python module next to the patch"},
+            {"try", "move the code into a Python module next to the patch"},
+            {"with", "move the code into a Python module next to the patch"},
+            {"async", "move the code into a Python module next to the patch"},
+            {"global", "bindings in a patch are already global"},
+            {"del", "bind the name to something else instead"},
+            {"return", "'return' belongs in a def: def Name(args): return patch"},
+            {"assert", "use test(...) statements to check a patch"},
+            {"raise", "move the code into a Python module next to the patch"},
+            {"pass", "an empty statement has no meaning here; use Pass() for a unit that passes events"},
+            {"@", "decorators belong in a Python module next to the patch"},
+        };
+        for (const auto& [word, help] : forms) {
+            if (text_.substr(p, word.size()) != word) continue;
+            char next = p + word.size() < text_.size() ? text_[p + word.size()] : ' ';
+            if (word != "@" && (std::isalnum(static_cast<unsigned char>(next)) || next == '_')) continue;
+            st_.diags.error(st_.span(at(p), at(p + word.size())), fmt::format("'{}' statements are not part of the patch language", word))
+                .with_help(std::string(help));
+            return true;
+        }
         return false;
     }
 
@@ -1047,6 +1096,7 @@ private:
             pegtl::parse<g::kw_def>(probe)) {
             return def_at(p);
         }
+        if (python_only_statement(p)) return recover_from(p);
         if (!parse_rule<g::statement_line>(p, n)) return recover_from(p);
         return p + n;
     }
