@@ -8,17 +8,20 @@
 
 namespace mdc {
 
-Diagnostic& DiagSink::error(Span at, std::string message) {
-    ++errors_;
-    diags_.push_back({Severity::Error, at, std::move(message), {}, {}});
+Diagnostic& DiagSink::add(Severity s, Span at, std::string message) {
+    for (const Diagnostic& d : diags_)
+        if (d.severity == s && d.span.file == at.file && d.span.begin == at.begin && d.span.end == at.end && d.message == message) {
+            discarded_ = {};
+            return discarded_;
+        }
+    (s == Severity::Error ? errors_ : warnings_)++;
+    diags_.push_back({s, at, std::move(message), {}, {}});
     return diags_.back();
 }
 
-Diagnostic& DiagSink::warning(Span at, std::string message) {
-    ++warnings_;
-    diags_.push_back({Severity::Warning, at, std::move(message), {}, {}});
-    return diags_.back();
-}
+Diagnostic& DiagSink::error(Span at, std::string message) { return add(Severity::Error, at, std::move(message)); }
+
+Diagnostic& DiagSink::warning(Span at, std::string message) { return add(Severity::Warning, at, std::move(message)); }
 
 bool DiagSink::already_reported(Span at) const {
     return std::any_of(diags_.begin(), diags_.end(), [&](const Diagnostic& d) {
@@ -119,7 +122,15 @@ size_t edit_distance(std::string_view a, std::string_view b) {
 }
 }  // namespace
 
+std::string closest_match(std::string_view word, const std::vector<std::string>& candidates) {
+    return closest_match(word, std::vector<std::string_view>(candidates.begin(), candidates.end()));
+}
+
 std::string closest_match(std::string_view word, const std::vector<std::string_view>& candidates) {
+    // A candidate the word abbreviates ('prog' for 'program', 'init' for 'init_patch') wins.
+    if (word.size() >= 3)
+        for (std::string_view c : candidates)
+            if (c.size() > word.size() && c.substr(0, word.size()) == word) return std::string(c);
     std::string_view best;
     size_t best_d = SIZE_MAX;
     for (std::string_view c : candidates) {

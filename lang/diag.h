@@ -48,7 +48,9 @@ public:
 
 private:
     std::vector<Diagnostic> diags_;
+    Diagnostic discarded_;  // a repeat of a reported diagnostic lands here and is dropped
     size_t errors_ = 0, warnings_ = 0;
+    Diagnostic& add(Severity s, Span at, std::string message);
 };
 
 std::string render(const Diagnostic& d, const SourceSet& sources);
@@ -56,5 +58,6 @@ std::string render_all(const DiagSink& sink, const SourceSet& sources);
 
 // The closest candidate by edit distance, or "" when none is close enough to be a likely typo.
 std::string closest_match(std::string_view word, const std::vector<std::string_view>& candidates);
+std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
 
 }  // namespace mdc

@@ -8,6 +8,7 @@
 
 #include "engine/event_types.h"
 #include "evaluator.h"
+#include "gm.h"
 
 namespace mdc {
 
@@ -98,10 +99,40 @@ void Evaluator::exec_import(const ast::Import& s, Span) {
     }
 }
 
+// The names of mididings.extra.gm, visible once imported.
+std::unordered_map<std::string, Value> Evaluator::gm_names() const {
+    std::unordered_map<std::string, Value> names;
+    for (size_t i = 0; i < std::size(gm::programs); ++i) {
+        Value v = Value::make(Value::Kind::NoDataOffset, {});
+        v.i = static_cast<int64_t>(i);
+        names[std::string(gm::programs[i])] = v;
+    }
+    for (const auto& c : gm::controllers) names[std::string(c.name)] = Value::integer(c.number);
+    return names;
+}
+
 void Evaluator::exec_from_import(const ast::FromImport& s, Span) {
     if (is_mididings_module(s.module)) {
-        if (s.star) return;  // every mididings name is always visible
+        bool gm_module = s.module == "mididings.extra.gm";
+        auto gm = gm_module ? gm_names() : std::unordered_map<std::string, Value>{};
+        if (s.star) {  // every mididings name is always visible; gm's come with this import
+            for (auto& [k, v] : gm) bind(k, v);
+            return;
+        }
         for (const ast::ImportName& n : s.names) {
+            if (auto g = gm.find(n.dotted); g != gm.end()) {
+                Value v = g->second;
+                v.span = n.span;
+                bind(n.alias.empty() ? n.dotted : n.alias, v);
+                continue;
+            }
+            if (n.dotted == "extra" || n.dotted == "gm" || n.dotted == "engine" || n.dotted == "event" ||
+                n.dotted == "util" || n.dotted == "constants" || n.dotted == "units" || n.dotted == "setup") {
+                Value m = Value::make(Value::Kind::Module, n.span);
+                m.s = s.module + "." + n.dotted;
+                bind(n.alias.empty() ? n.dotted : n.alias, m);
+                continue;
+            }
             auto it = builtins_.find(n.dotted);
             if (it == builtins_.end()) {
                 std::vector<std::string_view> names;
@@ -129,6 +160,13 @@ void Evaluator::exec_from_import(const ast::FromImport& s, Span) {
         return;
     }
     for (const ast::ImportName& n : s.names) {
+        if (!python_module_defines(*path, n.dotted)) {
+            auto& d = diags_.error(n.span, fmt::format("module '{}' has no name '{}'", s.module, n.dotted));
+            if (auto m = closest_match(n.dotted, python_module_names(*path)); !m.empty()) d.with_help(fmt::format("did you mean '{}'?", m));
+            d.note(fmt::format("looked in {}", *path));
+            bind(n.alias.empty() ? n.dotted : n.alias, Value::error(n.span));
+            continue;
+        }
         Value f = Value::make(Value::Kind::PyRef, n.span);
         f.s = s.module;
         f.s2 = n.dotted;
@@ -238,7 +276,7 @@ Value Evaluator::eval(const ast::Expr& e) {
                     if (!item.key) {
                         Value inner = eval(*item.value->template as<Starred>()->value);
                         if (inner.is(Value::Kind::Dict)) entries.insert(entries.end(), inner.entries->begin(), inner.entries->end());
-                        else if (!inner.is_error()) error(item.value->span, fmt::format("'**' needs a dict, got '{}'", type_name(inner)));
+                        else if (!inner.is_error()) error(item.value->span, fmt::format("'**' needs a dict, got {}", what_is(inner)));
                         continue;
                     }
                     Value k = eval(*item.key);
@@ -407,8 +445,7 @@ Value Evaluator::eval_binary(const ast::Binary& b, Span span) {
     // A bare unit name used as a patch is a forgotten call.
     for (const Value* v : {&l, &r}) {
         if (v->is(Value::Kind::Unit) && v->unit) {
-            auto& d = diags_.error(v->span, fmt::format("'{}' is a unit, not a patch", v->unit->name));
-            d.with_help(fmt::format("call it: {}()", v->unit->name));
+            to_patch(*v, "a patch");  // reports it, with how to call it
             return Value::error(span);
         }
     }
@@ -424,14 +461,18 @@ Value Evaluator::arithmetic(ast::BinOp op, const Value& l, const Value& r, Span 
         int64_t a = l.is(K::NoDataOffset) ? l.i : l.as_int(), c = r.is(K::NoDataOffset) ? r.i : r.as_int();
         double x = l.is(K::NoDataOffset) ? static_cast<double>(l.i) : l.as_double();
         double y = r.is(K::NoDataOffset) ? static_cast<double>(r.i) : r.as_double();
-        auto overflow = [&](bool bad, int64_t v) -> Value {
-            if (bad) return error(span, "integer overflow in a compile-time expression");
+        auto checked = [&](auto builtin) -> Value {
+            int64_t v = 0;
+            if (builtin(a, c, &v)) return error(span, "integer overflow in a compile-time expression");
             return Value::integer(v, span);
         };
         switch (op) {
-        case BinOp::Add: { int64_t v; return fl ? Value::real(x + y, span) : overflow(__builtin_add_overflow(a, c, &v), v); }
-        case BinOp::Sub: { int64_t v; return fl ? Value::real(x - y, span) : overflow(__builtin_sub_overflow(a, c, &v), v); }
-        case BinOp::Mul: { int64_t v; return fl ? Value::real(x * y, span) : overflow(__builtin_mul_overflow(a, c, &v), v); }
+        case BinOp::Add:
+            return fl ? Value::real(x + y, span) : checked([](int64_t p, int64_t q, int64_t* r) { return __builtin_add_overflow(p, q, r); });
+        case BinOp::Sub:
+            return fl ? Value::real(x - y, span) : checked([](int64_t p, int64_t q, int64_t* r) { return __builtin_sub_overflow(p, q, r); });
+        case BinOp::Mul:
+            return fl ? Value::real(x * y, span) : checked([](int64_t p, int64_t q, int64_t* r) { return __builtin_mul_overflow(p, q, r); });
         case BinOp::Div:
             if (y == 0) return error(span, "division by zero");
             return Value::real(x / y, span);
@@ -535,19 +576,19 @@ Value Evaluator::eval_unary(const ast::Unary& u, Span span) {
         }
         if (v.is(K::Patch) && v.patch->is_filter()) return invert(v, true, span);
         if (v.is(K::TypeMask)) return invert(v, true, span);
-        return error(span, fmt::format("unary '-' needs a number or a filter, got '{}'", type_name(v)));
+        return error(span, fmt::format("unary '-' needs a number or a filter, got {}", what_is(v)));
     case ast::UnOp::Pos:
         if (v.is_number()) return v.is(K::Bool) ? Value::integer(v.as_int(), span) : v;
         if (patch_like(v)) {
             Value pass = call_unit(*find_unit("Pass"), Arguments{{}, {}, {}, span});
             return fork(pass, v, span);
         }
-        return error(span, fmt::format("unary '+' needs a number or a patch, got '{}'", type_name(v)));
+        return error(span, fmt::format("unary '+' needs a number or a patch, got {}", what_is(v)));
     case ast::UnOp::Invert:
         if (v.is_int()) return Value::integer(~v.as_int(), span);
         if (v.is(K::TypeMask)) return Value::mask(engine::ANY & ~static_cast<uint32_t>(v.i), span);
         if (v.is(K::Patch) && v.patch->is_filter()) return invert(v, false, span);
-        return error(span, fmt::format("'~' needs an integer, an event type or a filter, got '{}'", type_name(v)));
+        return error(span, fmt::format("'~' needs an integer, an event type or a filter, got {}", what_is(v)));
     }
     return Value::error(span);
 }
@@ -603,7 +644,7 @@ Value Evaluator::eval_call(const ast::Call& c, Span span) {
             Value inner = eval(*st->value);
             if (st->double_star) {
                 if (!inner.is(Value::Kind::Dict)) {
-                    if (!inner.is_error()) error(a->span, fmt::format("'**' needs a dict, got '{}'", type_name(inner)));
+                    if (!inner.is_error()) error(a->span, fmt::format("'**' needs a dict, got {}", what_is(inner)));
                     bad = true;
                     continue;
                 }
@@ -655,6 +696,7 @@ Value Evaluator::call_value(const Value& callee, Arguments args) {
                 }
             // Positional arguments fill the parameters the template left open, in order.
             size_t next = 0;
+            PatchPtr before = t.children[0], after = t.children[1];
             for (Value& v : args.positional) {
                 while (next < params.size() && std::any_of(merged.keywords.begin(), merged.keywords.end(),
                                                            [&](auto& kw) { return kw.first == params[next].name; }))
@@ -668,7 +710,11 @@ Value Evaluator::call_value(const Value& callee, Arguments args) {
                 merged.keywords.push_back(args.keywords[i]);
                 merged.keyword_spans.push_back(args.keyword_spans[i]);
             }
-            return call_unit(*find_unit("Output"), std::move(merged));
+            Value out = call_unit(*find_unit("Output"), std::move(merged));
+            if (out.is_error()) return out;
+            if (before) out = chain(patch_value(before), out, span);
+            if (after) out = chain(out, patch_value(after), span);
+            return out;
         }
         return error(span, "a patch is not callable");
     case Value::Kind::Error: return callee;
@@ -685,9 +731,12 @@ Value Evaluator::call_macro(const Value& macro, Arguments args) {
     if (call_depth_ >= options_.max_call_depth)
         return error(span, fmt::format("patch macro '{}' recurses more than {} levels deep", def.name, options_.max_call_depth));
     std::unordered_map<std::string, Value> locals;
-    if (args.positional.size() > def.params.size())
-        return error(span, fmt::format("'{}' takes {} argument{} but {} were given", def.name, def.params.size(),
-                                       def.params.size() == 1 ? "" : "s", args.positional.size()));
+    if (args.positional.size() > def.params.size()) {
+        diags_.error(span, fmt::format("'{}' takes {} argument{} but {} were given", def.name, def.params.size(),
+                                       def.params.size() == 1 ? "" : "s", args.positional.size()))
+            .note(fmt::format("'{}' is defined here", def.name), def.name_span);
+        return Value::error(span);
+    }
     for (size_t i = 0; i < args.positional.size(); ++i) locals[def.params[i].name] = args.positional[i];
     for (size_t k = 0; k < args.keywords.size(); ++k) {
         const auto& [name, v] = args.keywords[k];
@@ -741,6 +790,14 @@ Value Evaluator::eval_attribute(const ast::Attribute& a, Span span) {
                 m.s = v.s + "." + a.attr;
                 return m;
             }
+            if (v.s == "mididings.extra.gm" || v.s.ends_with(".gm")) {
+                auto gm = gm_names();
+                if (auto g = gm.find(a.attr); g != gm.end()) {
+                    Value r = g->second;
+                    r.span = span;
+                    return r;
+                }
+            }
             auto it = builtins_.find(a.attr);
             if (it == builtins_.end()) {
                 std::vector<std::string_view> names;
@@ -752,6 +809,11 @@ Value Evaluator::eval_attribute(const ast::Attribute& a, Span span) {
             Value r = it->second;
             r.span = span;
             return r;
+        }
+        if (!v.s2.empty() && v.s2.ends_with(".py") && !python_module_defines(v.s2, a.attr)) {
+            auto& d = diags_.error(a.attr_span, fmt::format("module '{}' has no name '{}'", v.s, a.attr));
+            if (auto m = closest_match(a.attr, python_module_names(v.s2)); !m.empty()) d.with_help(fmt::format("did you mean '{}'?", m));
+            return Value::error(span);
         }
         Value f = Value::make(Value::Kind::PyRef, span);
         f.s = v.s;

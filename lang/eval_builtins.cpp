@@ -72,6 +72,7 @@ bool positional_only(const Evaluator::Arguments& a, size_t min, size_t max) {
 
 Value Evaluator::call_builtin(const std::string& name, Arguments args) {
     Span sp = args.span;
+    if (name == "run" || name == "process_file") entry_attempted_ = true;
     for (const Value& v : args.positional)
         if (v.is_error()) return Value::error(sp);
     for (const auto& [k, v] : args.keywords)
@@ -94,7 +95,7 @@ Value Evaluator::call_builtin(const std::string& name, Arguments args) {
     if (name == "range") {
         if (!arity(1, 3)) return Value::error(sp);
         for (const Value& x : a)
-            if (!x.is_int()) return error(x.span, fmt::format("range() takes integers, got '{}'", type_name(x)));
+            if (!x.is_int()) return error(x.span, fmt::format("range() takes integers, got {}", what_is(x)));
         Value r = Value::make(Value::Kind::Range, sp);
         r.i = a.size() == 1 ? 0 : a[0].as_int();
         r.i2 = a.size() == 1 ? a[0].as_int() : a[1].as_int();
@@ -213,7 +214,7 @@ Value Evaluator::call_builtin(const std::string& name, Arguments args) {
     if (name == "abs" || name == "round") {
         if (!arity(1, name == "round" ? 2 : 1)) return Value::error(sp);
         const Value& x = a[0];
-        if (!x.is_number()) return error(x.span, fmt::format("{}() needs a number, got '{}'", name, type_name(x)));
+        if (!x.is_number()) return error(x.span, fmt::format("{}() needs a number, got {}", name, what_is(x)));
         if (name == "abs") return x.is(Value::Kind::Float) ? Value::real(std::abs(x.f), sp) : Value::integer(std::abs(x.as_int()), sp);
         if (a.size() == 2) {
             if (!a[1].is_int()) return error(a[1].span, "round() digits must be an integer");
@@ -281,6 +282,11 @@ static Bound bind_simple(DiagSink& diags, std::string_view fn, const Evaluator::
         if (it == params.end()) {
             auto& d = diags.error(args.keyword_spans[k], fmt::format("{}() has no keyword argument '{}'", fn, name));
             if (auto m = closest_match(name, params); !m.empty()) d.with_help(fmt::format("did you mean '{}'?", m));
+            else {
+                std::string list;
+                for (auto p : params) list += (list.empty() ? "'" : ", '") + std::string(p) + "'";
+                d.note(fmt::format("{}() takes {}", fn, list));
+            }
             b.ok = false;
             continue;
         }
@@ -309,7 +315,7 @@ Value Evaluator::call_config(Arguments args) {
         const auto& [key, v] = args.keywords[k];
         Span ks = args.keyword_spans[k];
         auto bad = [&](std::string_view want) {
-            error(v.span, fmt::format("config {} must be {}, got {}", key, want, v.is(Value::Kind::Str) || v.is_number() ? describe(v) : "'" + type_name(v) + "'"));
+            error(v.span, fmt::format("config {} must be {}, got {}", key, want, what_is(v)));
         };
         Config& c = out_.config;
         if (key == "backend") {
@@ -362,6 +368,7 @@ Value Evaluator::call_config(Arguments args) {
                 diags_.warning(ks, "octave_offset changes after units were built")
                     .note("units built before this line keep the old note names; call config() first");
         } else if (key == "initial_scene") {
+            initial_scene_span_ = v.span;
             if (v.is_int() && !v.is(Value::Kind::Bool)) c.initial_scene = std::make_pair(static_cast<int>(v.i - c.data_offset), -1);
             else if (v.is(Value::Kind::Tuple) && v.items->size() == 2 && (*v.items)[0].is_int() && (*v.items)[1].is_int())
                 c.initial_scene = std::make_pair(static_cast<int>((*v.items)[0].i - c.data_offset), static_cast<int>((*v.items)[1].i - c.data_offset));
@@ -520,8 +527,13 @@ Value Evaluator::call_run(Arguments args) {
             (i == 2 ? run.control : i == 3 ? run.pre : run.post) = p;
         }
     }
-    if (out_.config.initial_scene && !run.scenes.empty() && !run.scenes.count(out_.config.initial_scene->first))
-        diags_.error(sp, fmt::format("initial_scene {} is not one of the scenes", out_.config.initial_scene->first + out_.config.data_offset));
+    if (out_.config.initial_scene && !run.scenes.empty() && !run.scenes.count(out_.config.initial_scene->first)) {
+        auto& d = diags_.error(initial_scene_span_.valid() ? initial_scene_span_ : sp,
+                               fmt::format("initial_scene {} is not one of the scenes", out_.config.initial_scene->first + out_.config.data_offset));
+        std::string list;
+        for (const auto& [n, scene] : run.scenes) list += (list.empty() ? "" : ", ") + std::to_string(n + out_.config.data_offset);
+        d.note(fmt::format("the scenes are {}", list), sp);
+    }
     out_.run = std::move(run);
     return Value::none(sp);
 }
@@ -681,7 +693,8 @@ Value Evaluator::call_test(Arguments args) {
 }
 
 void Evaluator::check_entry_point(const ast::Module& module) {
-    if (out_.run || out_.process_file) return;
+    // After another error the entry point may be what failed: stay quiet rather than cascade.
+    if (out_.run || out_.process_file || entry_attempted_ || diags_.error_count() > 0) return;
     const SourceFile& f = sources_.file(module.file);
     uint32_t end = static_cast<uint32_t>(f.text().size());
     uint32_t begin = end;

@@ -63,16 +63,45 @@ bool expand_globs(const std::string& text, std::vector<std::string>& out, std::s
     return true;
 }
 
-bool module_defines(const std::string& path, const std::string& name) {
-    std::ifstream in(path);
-    std::string line;
-    std::regex def("^(async\\s+)?def\\s+" + name + "\\s*\\(|^" + name + "\\s*=[^=]|^from\\s+.*import.*\\b" + name + "\\b|^import\\s+.*\\b" + name + "\\b");
-    while (std::getline(in, line))
-        if (std::regex_search(line, def)) return true;
-    return false;
+// The part of a mapping side that `needle` names (the whole side when globs hide it).
+Span part_span(const ast::ChannelRef& ref, const std::string& needle) {
+    size_t at = needle.empty() ? std::string::npos : ref.text.rfind(needle);
+    if (at == std::string::npos) return ref.span;
+    return {ref.span.file, ref.span.begin + static_cast<uint32_t>(at), ref.span.begin + static_cast<uint32_t>(at + needle.size())};
 }
 
 }  // namespace
+
+// The top-level names of a Python source file: def/class names, assignment targets and imports.
+// A textual reading (the module is never run at check time); `mdc run` imports it for real.
+std::vector<std::string> python_module_names(const std::string& path) {
+    std::vector<std::string> storage;
+    std::ifstream in(path);
+    std::string line;
+    static const std::regex def_re("^(?:async\\s+)?(?:def|class)\\s+([A-Za-z_][A-Za-z0-9_]*)");
+    static const std::regex assign_re("^([A-Za-z_][A-Za-z0-9_]*)\\s*(?::[^=]*)?=[^=]");
+    static const std::regex import_re("^(?:from\\s+\\S+\\s+)?import\\s+(.*)$");
+    while (std::getline(in, line)) {
+        std::smatch m;
+        if (std::regex_search(line, m, def_re) || std::regex_search(line, m, assign_re)) {
+            storage.push_back(m[1].str());
+        } else if (std::regex_search(line, m, import_re)) {
+            std::stringstream items(m[1].str());
+            std::string item;
+            while (std::getline(items, item, ',')) {
+                std::smatch a;
+                static const std::regex alias_re("([A-Za-z_][A-Za-z0-9_.]*)\\s*(?:as\\s+([A-Za-z_][A-Za-z0-9_]*))?");
+                if (std::regex_search(item, a, alias_re)) storage.push_back(a[2].matched ? a[2].str() : a[1].str().substr(0, a[1].str().find('.')));
+            }
+        }
+    }
+    return storage;
+}
+
+bool python_module_defines(const std::string& path, const std::string& name) {
+    auto names = python_module_names(path);
+    return std::find(names.begin(), names.end(), name) != names.end();
+}
 
 Value Evaluator::call_python_instance(Arguments args) {
     namespace fs = std::filesystem;
@@ -107,7 +136,7 @@ Value Evaluator::call_python_instance(Arguments args) {
         const auto& [name, v] = args.keywords[k];
         if (name != "default_handler") {
             auto& d = diags_.error(args.keyword_spans[k], fmt::format("python() has no keyword argument '{}'", name));
-            if (auto m = closest_match(name, {"default_handler"}); !m.empty()) d.with_help(fmt::format("did you mean '{}'?", m));
+            if (auto m = closest_match(name, std::vector<std::string_view>{"default_handler"}); !m.empty()) d.with_help(fmt::format("did you mean '{}'?", m));
             ok = false;
             continue;
         }
@@ -123,7 +152,7 @@ Value Evaluator::call_python_instance(Arguments args) {
             ok = false;
             continue;
         }
-        if (!module_defines(inst->paths[static_cast<size_t>(it - inst->modules.begin())], fn)) {
+        if (!python_module_defines(inst->paths[static_cast<size_t>(it - inst->modules.begin())], fn)) {
             error(v.span, fmt::format("module '{}' has no function '{}'", mod, fn));
             ok = false;
             continue;
@@ -195,13 +224,15 @@ void Evaluator::exec_mapping(const ast::Mapping& m, Span span) {
             auto mi = std::find(pi.modules.begin(), pi.modules.end(), mod);
             if (mi == pi.modules.end()) {
                 std::vector<std::string_view> names(pi.modules.begin(), pi.modules.end());
-                auto& dg = diags_.error(ref.span, fmt::format("python instance '{}' has no module '{}'", inst, mod));
+                auto& dg = diags_.error(part_span(ref, mod), fmt::format("python instance '{}' has no module '{}'", inst, mod));
                 if (auto c = closest_match(mod, names); !c.empty()) dg.with_help(fmt::format("did you mean '{}'?", c));
                 return std::nullopt;
             }
-            if (!module_defines(pi.paths[static_cast<size_t>(mi - pi.modules.begin())], fn)) {
-                diags_.error(ref.span, fmt::format("module '{}' has no handler '{}'", mod, fn))
-                    .note(fmt::format("looked for 'def {}(value):' in {}", fn, pi.paths[static_cast<size_t>(mi - pi.modules.begin())]));
+            if (!python_module_defines(pi.paths[static_cast<size_t>(mi - pi.modules.begin())], fn)) {
+                const std::string& path = pi.paths[static_cast<size_t>(mi - pi.modules.begin())];
+                auto& dg = diags_.error(part_span(ref, fn), fmt::format("module '{}' has no handler '{}'", mod, fn));
+                if (auto c = closest_match(fn, python_module_names(path)); !c.empty()) dg.with_help(fmt::format("did you mean '{}'?", c));
+                dg.note(fmt::format("looked for 'def {}(value):' in {}", fn, path));
                 return std::nullopt;
             }
             ep.handler = spec;
@@ -239,13 +270,13 @@ void Evaluator::exec_mapping(const ast::Mapping& m, Span span) {
         std::smatch mt;
         static const std::regex channel_re("^(ch|channel)([0-9]+)\\.([a-z]+)([0-9]*)$");
         if (!std::regex_match(spec, mt, channel_re)) {
-            diags_.error(ref.span, fmt::format("'{}' is not a MIDI channel name", spec))
+            diags_.error(part_span(ref, spec), fmt::format("'{}' is not a MIDI channel name", spec))
                 .note("MIDI channels are chN.ccM, chN.noteM, chN.pressureM, chN.rpnM, chN.nrpnM, chN.pitch, chN.aftertouch, chN.program (N = 0..15)");
             return std::nullopt;
         }
         long ch = mt[2].str().size() > 3 ? 99 : std::stol(mt[2].str());
         if (ch > 15) {
-            diags_.error(ref.span, fmt::format("MIDI channel {} is out of range 0..15 in '{}'", mt[2].str(), spec))
+            diags_.error(part_span(ref, mt[1].str() + mt[2].str()), fmt::format("MIDI channel {} is out of range 0..15 in '{}'", mt[2].str(), spec))
                 .note("mapping lines count channels from 0, as MIDIMonster does");
             return std::nullopt;
         }
@@ -262,19 +293,19 @@ void Evaluator::exec_mapping(const ast::Mapping& m, Span span) {
         if (!t) {
             std::vector<std::string_view> tn;
             for (const T& x : types) tn.push_back(x.name);
-            auto& dg = diags_.error(ref.span, fmt::format("unknown MIDI channel type '{}' in '{}'", type, spec));
+            auto& dg = diags_.error(part_span(ref, type + num), fmt::format("unknown MIDI channel type '{}' in '{}'", type, spec));
             if (auto c = closest_match(type, tn); !c.empty()) dg.with_help(fmt::format("did you mean '{}'?", c));
             return std::nullopt;
         }
         ep.what = t->what;
         if (t->max < 0) {
             if (!num.empty()) {
-                diags_.error(ref.span, fmt::format("'{}' takes no number in '{}'", type, spec));
+                diags_.error(part_span(ref, type + num), fmt::format("'{}' takes no number in '{}'", type, spec));
                 return std::nullopt;
             }
         } else {
             if (num.empty() || num.size() > 5 || std::stol(num) > t->max) {
-                diags_.error(ref.span, fmt::format("'{}' needs a number 0..{} in '{}'", type, t->max, spec));
+                diags_.error(part_span(ref, type + num), fmt::format("'{}' needs a number 0..{} in '{}'", type, t->max, spec));
                 return std::nullopt;
             }
             ep.number = static_cast<int>(std::stol(num));

@@ -17,11 +17,8 @@ namespace {
 
 using K = ArgKind;
 
-bool keyword_only(const Overload& ov, size_t index) {
-    if (ov.varargs && index > 0) return true;
-    std::string key = std::string(ov.params[index].name) + "=...";
-    return ov.form.find(key) != std::string_view::npos;
-}
+// After mididings' *args (add_varargs), the remaining parameters can only be given by keyword.
+bool keyword_only(const Overload& ov, size_t index) { return ov.varargs && index > 0; }
 
 std::string plural(size_t n, std::string_view word) { return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s"); }
 
@@ -30,6 +27,8 @@ bool is_hook_unit(std::string_view name) {
 }
 
 }  // namespace
+
+bool is_template(const Value& v);
 
 Value Evaluator::patch_value(PatchPtr p) {
     if (!p) return Value::error();
@@ -50,8 +49,8 @@ std::optional<std::pair<int, std::vector<Value>>> Evaluator::bind_overload(const
         size_t slot = 0;
         for (const Value& v : args.positional) {
             while (slot < ov.params.size() && keyword_only(ov, slot)) ++slot;
-            if (slot < ov.params.size() && !(ov.varargs && slot > 0)) bound[slot++] = v;
-            else if (ov.varargs) extra_pos.push_back(v);
+            if (slot < ov.params.size()) bound[slot++] = v;
+            else if (ov.varargs || ov.var_keywords) extra_pos.push_back(v);
             else { ok = false; break; }
         }
         for (size_t k = 0; ok && k < args.keywords.size(); ++k) {
@@ -147,11 +146,13 @@ Value Evaluator::call_unit(const UnitInfo& unit, Arguments args) {
             size_t positional_max = 0;
             for (size_t j = 0; j < ov.params.size(); ++j)
                 if (!keyword_only(ov, j)) ++positional_max;
-            auto& d = args.positional.size() > positional_max && !ov.varargs
-                          ? diags_.error(span, fmt::format("{} takes at most {}, but {} given", unit.name,
-                                                           plural(positional_max, "positional argument"),
-                                                           args.positional.size()))
-                          : diags_.error(span, fmt::format("{} cannot take {}", unit.name, given));
+            bool too_many = args.positional.size() > positional_max && !ov.varargs;
+            auto& d = too_many && ov.params.empty()
+                          ? diags_.error(span, fmt::format("{} takes no arguments", unit.name))
+                      : too_many ? diags_.error(span, fmt::format("{} takes at most {}, but {} given", unit.name,
+                                                                  plural(positional_max, "positional argument"),
+                                                                  args.positional.size()))
+                                 : diags_.error(span, fmt::format("{} cannot take {}", unit.name, given));
             for (size_t j = 0; j < ov.params.size(); ++j) {
                 bool given_kw = std::any_of(args.keywords.begin(), args.keywords.end(), [&](auto& kw) { return kw.first == ov.params[j].name; });
                 if (ov.params[j].def.kind == ParamDefault::Kind::Required && j >= args.positional.size() && !given_kw)
@@ -167,12 +168,21 @@ Value Evaluator::call_unit(const UnitInfo& unit, Arguments args) {
     auto& [oi, values] = *bound;
     const Overload& ov = unit.overloads[static_cast<size_t>(oi)];
     bool bad = false;
+    // An OutputTemplate keeps the numbers as written: they are converted when it becomes an Output.
+    bool keep_written = unit.name == "OutputTemplate";
     for (size_t j = 0; j < ov.params.size(); ++j) {
         Value checked = check_arg(ov.params[j].kind, values[j], unit, ov.params[j].name);
         if (checked.is_error()) bad = true;
-        values[j] = std::move(checked);
+        if (!keep_written) values[j] = std::move(checked);
     }
     if (bad) return Value::error(span);
+    if (unit.name == "PerChannel") {
+        // A helper object that Process/Call call: one factory-made object per port and channel.
+        Value f = Value::make(Value::Kind::PyRef, span);
+        f.s = "PerChannel";
+        f.items = std::make_shared<const std::vector<Value>>(values);
+        return f;
+    }
     return build_unit_patch(unit, oi, std::move(values), span);
 }
 
@@ -204,6 +214,9 @@ std::optional<int> Evaluator::note_value(const Value& v, int lo, int hi, std::st
         if (!ok) {
             auto& d = diags_.error(v.span, fmt::format("'{}' is not a note name", s));
             d.note("a note name is a letter a..g, an optional '#' or 'b', and an octave, e.g. 'c3', 'f#4', 'eb-1'");
+            size_t dash = s.find('-', 1);
+            if (dash != std::string::npos && s.find_first_of("0123456789") < dash)
+                d.with_help(fmt::format("a note range uses ':', e.g. '{}'", std::string(s).replace(dash, 1, ":")));
             return std::nullopt;
         }
         int octave = std::stoi(s.substr(i));
@@ -223,13 +236,17 @@ std::optional<int> Evaluator::note_value(const Value& v, int lo, int hi, std::st
         return static_cast<int>(v.i);
     }
     if (!v.is_error())
-        diags_.error(v.span, fmt::format("expected {} (a number or a name like 'c3'), got {}", what, type_name(v) == "str" ? describe(v) : "'" + type_name(v) + "'"));
+        diags_.error(v.span, fmt::format("expected {} (a number or a name like 'c3'), got {}", what, what_is(v)));
     return std::nullopt;
 }
 
 std::optional<std::pair<int, int>> Evaluator::note_range(const Value& v) {
     if (v.is(Value::Kind::Str) && v.s.find(':') != std::string::npos) {
         size_t c = v.s.find(':');
+        if (v.s.find(':', c + 1) != std::string::npos) {
+            diags_.error(v.span, fmt::format("{} is not a note range", describe(v))).note("a note range is 'lower:upper', e.g. 'c3:c4' (the upper note is not included)");
+            return std::nullopt;
+        }
         std::string lo = v.s.substr(0, c), hi = v.s.substr(c + 1);
         int l = 0, h = 0;
         if (!lo.empty()) {
@@ -282,10 +299,14 @@ std::optional<std::pair<int, int>> Evaluator::value_range(const Value& v, std::s
 std::optional<int> Evaluator::port_value(const Value& v) {
     if (v.is(Value::Kind::Str)) {
         std::optional<int> in, out;
+        // A configured name, or the default in_N / out_N of an unnamed port (N follows data_offset).
+        auto name_of = [&](const std::vector<PortConfig>& ports, size_t i, std::string_view prefix) {
+            return ports[i].name.empty() ? fmt::format("{}{}", prefix, i + static_cast<size_t>(out_.config.data_offset)) : ports[i].name;
+        };
         for (size_t i = 0; i < out_.config.in_ports.size(); ++i)
-            if (out_.config.in_ports[i].name == v.s) in = static_cast<int>(i);
+            if (name_of(out_.config.in_ports, i, "in_") == v.s) in = static_cast<int>(i);
         for (size_t i = 0; i < out_.config.out_ports.size(); ++i)
-            if (out_.config.out_ports[i].name == v.s) out = static_cast<int>(i);
+            if (name_of(out_.config.out_ports, i, "out_") == v.s) out = static_cast<int>(i);
         if (in && out && *in != *out) {
             diags_.error(v.span, fmt::format("port name '{}' is ambiguous: input port {} and output port {}", v.s,
                                              *in + out_.config.data_offset, *out + out_.config.data_offset));
@@ -293,16 +314,15 @@ std::optional<int> Evaluator::port_value(const Value& v) {
         }
         if (out) return out;
         if (in) return in;
-        std::vector<std::string_view> names;
-        for (const auto& p : out_.config.out_ports) if (!p.name.empty()) names.push_back(p.name);
-        for (const auto& p : out_.config.in_ports) if (!p.name.empty()) names.push_back(p.name);
+        std::vector<std::string> names;
+        for (size_t i = 0; i < out_.config.out_ports.size(); ++i) names.push_back(name_of(out_.config.out_ports, i, "out_"));
+        for (size_t i = 0; i < out_.config.in_ports.size(); ++i) names.push_back(name_of(out_.config.in_ports, i, "in_"));
         auto& d = diags_.error(v.span, fmt::format("unknown port name '{}'", v.s));
         if (auto m = closest_match(v.s, names); !m.empty()) d.with_help(fmt::format("did you mean '{}'?", m));
-        else if (names.empty()) d.note("no port names are configured: use config(in_ports=[...], out_ports=[...])");
         else {
             std::string list;
-            for (auto n : names) list += (list.empty() ? "'" : ", '") + std::string(n) + "'";
-            d.note(fmt::format("the configured ports are {}", list));
+            for (const auto& n : names) list += (list.empty() ? "'" : ", '") + n + "'";
+            d.note(fmt::format("the ports are {}; name them with config(in_ports=[...], out_ports=[...])", list));
         }
         return std::nullopt;
     }
@@ -310,12 +330,13 @@ std::optional<int> Evaluator::port_value(const Value& v) {
     if (v.is_int() && !v.is(Value::Kind::Bool)) {
         int off = out_.config.data_offset;
         if (v.i < off || v.i > 0xFFFF) {
-            diags_.error(v.span, fmt::format("port {} is out of range (ports are numbered from {})", v.i, off));
+            auto& d = diags_.error(v.span, fmt::format("port {} is out of range (ports are numbered from {})", v.i, off));
+            if (off == 1 && v.i == 0) d.note("numbers start at 1 (data_offset=1); use config(data_offset=0) to count from 0");
             return std::nullopt;
         }
         return static_cast<int>(v.i - off);
     }
-    if (!v.is_error()) diags_.error(v.span, fmt::format("expected a port number or name, got '{}'", type_name(v)));
+    if (!v.is_error()) diags_.error(v.span, fmt::format("expected a port number or name, got {}", what_is(v)));
     return std::nullopt;
 }
 
@@ -336,7 +357,7 @@ std::optional<int> Evaluator::offset_number(const Value& v, int count, std::stri
         }
         return static_cast<int>(v.i - off);
     }
-    if (!v.is_error()) diags_.error(v.span, fmt::format("expected a {} number, got {}", what, v.is(Value::Kind::Str) ? describe(v) : "'" + type_name(v) + "'"));
+    if (!v.is_error()) diags_.error(v.span, fmt::format("expected a {} number, got {}", what, what_is(v)));
     return std::nullopt;
 }
 
@@ -373,7 +394,7 @@ std::optional<std::string> Evaluator::sysex_bytes(const Value& v, bool partial) 
             bytes += static_cast<char>(b.as_int());
         }
     } else {
-        if (!v.is_error()) diags_.error(v.span, fmt::format("expected SysEx data (hex string or list of bytes), got '{}'", type_name(v)));
+        if (!v.is_error()) diags_.error(v.span, fmt::format("expected SysEx data (hex string or list of bytes), got {}", what_is(v)));
         return std::nullopt;
     }
     auto byte = [&](size_t i) { return static_cast<unsigned char>(bytes[i]); };
@@ -423,7 +444,7 @@ std::optional<std::string> Evaluator::manufacturer_bytes(const Value& v) {
                 }
             }
         } else {
-            if (!v.is_error()) diags_.error(v.span, fmt::format("expected a manufacturer id, got '{}'", type_name(v)));
+            if (!v.is_error()) diags_.error(v.span, fmt::format("expected a manufacturer id, got {}", what_is(v)));
             return std::nullopt;
         }
     }
@@ -440,7 +461,7 @@ Value Evaluator::check_arg(ArgKind kind, const Value& v, const UnitInfo& unit, s
     auto expect = [&](std::string_view desc) {
         if (!v.is_error())
             diags_.error(sp, fmt::format("{} argument '{}' must be {}, got {}", unit.name, param, desc,
-                                         v.is(Value::Kind::Str) ? describe(v) : "'" + type_name(v) + "'"));
+                                         what_is(v)));
         return Value::error(sp);
     };
     auto ref = [&]() -> std::optional<Value> {
@@ -598,7 +619,7 @@ Value Evaluator::check_arg(ArgKind kind, const Value& v, const UnitInfo& unit, s
             else {
                 if (!x.is_error())
                     diags_.error(x.span, fmt::format("{} argument '{}' must be event types (NOTE, CTRL|PROGRAM, ...), got {}",
-                                                     unit.name, param, x.is(Value::Kind::Str) ? describe(x) : "'" + type_name(x) + "'"));
+                                                     unit.name, param, what_is(x)));
                 ok = false;
             }
         };
@@ -667,12 +688,12 @@ Value Evaluator::check_arg(ArgKind kind, const Value& v, const UnitInfo& unit, s
         }
         return Value::dict(std::move(out), sp);
     }
-    case K::IntList: return list_of([&](const Value& x) { return x.is_int() && !x.is(Value::Kind::Bool) ? x : (diags_.error(x.span, fmt::format("expected an integer, got '{}'", type_name(x))), fail()); });
-    case K::NumberList: return list_of([&](const Value& x) { return x.is_number() && !x.is(Value::Kind::Bool) ? x : (diags_.error(x.span, fmt::format("expected a number, got '{}'", type_name(x))), fail()); });
+    case K::IntList: return list_of([&](const Value& x) { return x.is_int() && !x.is(Value::Kind::Bool) ? x : (diags_.error(x.span, fmt::format("expected an integer, got {}", what_is(x))), fail()); });
+    case K::NumberList: return list_of([&](const Value& x) { return x.is_number() && !x.is(Value::Kind::Bool) ? x : (diags_.error(x.span, fmt::format("expected a number, got {}", what_is(x))), fail()); });
     case K::VelocityList: return list_of([&](const Value& x) { return as_int_value(note_value(x, 0, 127, "velocity")); });
     case K::IntOrIntList:
         if (v.is_int()) return Value::list({v}, sp);
-        return list_of([&](const Value& x) { return x.is_int() ? x : (diags_.error(x.span, fmt::format("expected an integer, got '{}'", type_name(x))), fail()); });
+        return list_of([&](const Value& x) { return x.is_int() ? x : (diags_.error(x.span, fmt::format("expected an integer, got {}", what_is(x))), fail()); });
     case K::Callable:
         if (v.is(Value::Kind::Lambda) || v.is(Value::Kind::PyRef)) return v;
         if (v.is(Value::Kind::Macro)) {
@@ -748,7 +769,7 @@ Value Evaluator::check_arg(ArgKind kind, const Value& v, const UnitInfo& unit, s
                 if (auto m = closest_match(x.s, ns); !m.empty()) d.with_help(fmt::format("did you mean '{}'?", m));
                 return false;
             }
-            diags_.error(x.span, fmt::format("an interval is a number or a name like 'third', got '{}'", type_name(x)));
+            diags_.error(x.span, fmt::format("an interval is a number or a name like 'third', got {}", what_is(x)));
             return false;
         };
         if (v.is_sequence()) {
@@ -779,6 +800,10 @@ Value Evaluator::check_arg(ArgKind kind, const Value& v, const UnitInfo& unit, s
 PatchPtr Evaluator::to_patch(const Value& v, std::string_view what) {
     switch (v.kind) {
     case Value::Kind::Patch:
+        if (is_template(v)) {  // an OutputTemplate used as it is: an Output with its arguments
+            Value out = call_value(v, Arguments{{}, {}, {}, v.span});
+            return out.is_error() ? nullptr : out.patch;
+        }
         if (v.patch->kind == Patch::Kind::Unit && v.patch->unit && is_hook_unit(v.patch->unit->name)) {
             diags_.error(v.span, fmt::format("{} is a hook, not a patch", v.patch->unit->name))
                 .with_help(fmt::format("register it with hook({}(...))", v.patch->unit->name));
@@ -810,8 +835,11 @@ PatchPtr Evaluator::to_patch(const Value& v, std::string_view what) {
     case Value::Kind::Error: return nullptr;
     case Value::Kind::Unit:
         if (v.unit) {
+            bool no_args = std::any_of(v.unit->overloads.begin(), v.unit->overloads.end(), [](const Overload& o) {
+                return std::all_of(o.params.begin(), o.params.end(), [](const ParamSpec& p) { return p.def.kind != ParamDefault::Kind::Required; });
+            });
             diags_.error(v.span, fmt::format("'{}' is a unit, not a patch", v.unit->name))
-                .with_help(fmt::format("call it: {}(...)", v.unit->name));
+                .with_help(fmt::format("call it: {}({})", v.unit->name, no_args ? "" : "..."));
             return nullptr;
         }
         break;
@@ -821,7 +849,7 @@ PatchPtr Evaluator::to_patch(const Value& v, std::string_view what) {
         return nullptr;
     default: break;
     }
-    diags_.error(v.span, fmt::format("expected {}, got {}", what, v.is(Value::Kind::Str) || v.is_number() ? describe(v) : "'" + type_name(v) + "'"));
+    diags_.error(v.span, fmt::format("expected {}, got {}", what, what_is(v)));
     return nullptr;
 }
 
@@ -861,6 +889,7 @@ Value Evaluator::build_unit_patch(const UnitInfo& unit, int overload, std::vecto
         return patch_value(p);
     }
     if (n == "Init" || n == "Exit") p->children.push_back(args[0].patch);
+    if (n == "OutputTemplate") p->children = {nullptr, nullptr};  // patches chained before and after it
     if (n == "FloatingKeySplit") p->children = {args[2].patch, args[3].patch};
     if (n == "VoiceSplit")
         for (const Value& x : *args[0].items) p->children.push_back(x.patch);
@@ -873,7 +902,7 @@ Value Evaluator::build_unit_patch(const UnitInfo& unit, int overload, std::vecto
 PatchPtr Evaluator::make_split(const UnitInfo& unit, const Value& mapping, ArgKind key_kind, Span span) {
     if (!mapping.is(Value::Kind::Dict)) {
         if (!mapping.is_error())
-            diags_.error(mapping.span, fmt::format("{} takes {}, got '{}'", unit.name, arg_kind_description(key_kind), type_name(mapping)));
+            diags_.error(mapping.span, fmt::format("{} takes {}, got {}", unit.name, arg_kind_description(key_kind), what_is(mapping)));
         return nullptr;
     }
     auto s = std::make_shared<Patch>();
@@ -914,7 +943,7 @@ PatchPtr Evaluator::make_split(const UnitInfo& unit, const Value& mapping, ArgKi
                 else {
                     if (!x.is_error())
                         diags_.error(x.span, fmt::format("a type split's keys are event types (NOTE, CTRL, ...) or None, got {}",
-                                                         x.is(Value::Kind::Str) || x.is_number() ? describe(x) : "'" + type_name(x) + "'"));
+                                                         what_is(x)));
                     good = false;
                 }
             };
@@ -965,7 +994,25 @@ PatchPtr Evaluator::make_split(const UnitInfo& unit, const Value& mapping, ArgKi
     return s;
 }
 
+bool is_template(const Value& v) {
+    return v.is(Value::Kind::Patch) && v.patch->kind == Patch::Kind::Unit && v.patch->unit && v.patch->unit->name == "OutputTemplate";
+}
+
 Value Evaluator::chain(const Value& a, const Value& b, Span span) {
+    // `X >> template` and `template >> X` are templates too (mididings' OutputTemplate).
+    if (is_template(a) != is_template(b)) {
+        const Value& t = is_template(a) ? a : b;
+        const Value& other = is_template(a) ? b : a;
+        auto copy = std::make_shared<Patch>(*t.patch);
+        PatchPtr& side = is_template(a) ? copy->children[1] : copy->children[0];
+        Value existing = side ? patch_value(side) : Value();
+        Value joined = !side ? other : is_template(a) ? chain(existing, other, span) : chain(other, existing, span);
+        PatchPtr p = to_patch(joined, "a patch");
+        if (!p) return Value::error(span);
+        side = p;
+        copy->span = span;
+        return patch_value(copy);
+    }
     PatchPtr l = to_patch(a, "a patch"), r = to_patch(b, "a patch");
     if (!l || !r) return Value::error(span);
     auto c = std::make_shared<Patch>();

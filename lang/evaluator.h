@@ -28,6 +28,11 @@ struct EvalOptions {
     size_t max_sequence = 1u << 20;   // largest list/range a patch may build
 };
 
+// What a Python module file defines at its top level (functions, assignments, imports), read
+// from its source without running it.
+bool python_module_defines(const std::string& path, const std::string& name);
+std::vector<std::string> python_module_names(const std::string& path);
+
 class Evaluator {
 public:
     Evaluator(const SourceSet& sources, DiagSink& diags, EvalOptions options);
@@ -114,6 +119,9 @@ private:
     Value call_python_instance(Arguments args);
     void exec_mapping(const ast::Mapping& m, Span span);
     std::optional<std::string> find_python_module(const std::string& dotted) const;
+    std::unordered_map<std::string, Value> gm_names() const;
+    bool entry_attempted_ = false;  // run/process_file was called, even if its arguments were wrong
+    Span initial_scene_span_;
 };
 
 }  // namespace mdc

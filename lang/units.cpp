@@ -24,9 +24,8 @@ ParamDefault int_list(std::string_view s) { return {D::IntList, 0, s}; }
 
 Overload O(std::string_view form, std::vector<ParamSpec> params) { return {std::move(params), false, false, form}; }
 Overload Ovar(std::string_view form, std::vector<ParamSpec> params) { return {std::move(params), true, false, form}; }
-Overload Okw(std::string_view form, std::vector<ParamSpec> params, bool varargs) {
-    return {std::move(params), varargs, true, form};
-}
+// Python-style *args and **kwargs after the named parameters, passed on (e.g. to a Python function).
+Overload Okw(std::string_view form, std::vector<ParamSpec> params) { return {std::move(params), false, true, form}; }
 
 UnitInfo U(std::string_view name, F family, std::vector<Overload> overloads, std::string_view doc) {
     return {name, family, UnitModule::Core, std::move(overloads), doc, {}};
@@ -70,12 +69,12 @@ std::vector<UnitInfo> build_table() {
     t.push_back(U("Discard", F::Base, {O("Discard()", {})}, "Discards every event."));
 
     // ---- call (Python) -------------------------------------------------------------------
-    t.push_back(U("Process", F::Call, {Okw("Process(function, *args, **kwargs)", {P("function", K::Callable)}, true)},
+    t.push_back(U("Process", F::Call, {Okw("Process(function, *args, **kwargs)", {P("function", K::Callable)})},
                   "Calls a Python function with each event; it returns the events to output (None, an event, "
                   "a list, a tuple or a generator)."));
     t.push_back(U("Call", F::Call,
-                  {Okw("Call(function, *args, **kwargs)", {P("function", K::Callable)}, true),
-                   Okw("Call(thread=...)", {P("thread", K::Callable)}, false)},
+                  {Okw("Call(function, *args, **kwargs)", {P("function", K::Callable)}),
+                   Okw("Call(thread=...)", {P("thread", K::Callable)})},
                   "Calls a Python function with each event off the realtime path; the event is consumed."));
     t.push_back(U("System", F::Call, {O("System(command)", {P("command", K::StrOrCallable)})},
                   "Runs a shell command (a string, or a function of the event returning one) without waiting; "
@@ -181,12 +180,11 @@ std::vector<UnitInfo> build_table() {
                   "Routes events to a port and channel; when its scene starts, sends bank select and program, "
                   "volume, pan, expression and other controllers."));
     t.push_back(U("OutputTemplate", F::Init,
-                  {Okw("OutputTemplate(*args, **kwargs)",
+                  {O("OutputTemplate(*args, **kwargs)",
                        {P("port", K::OptPort, none()), P("channel", K::OptChannel, none()),
                         P("program", K::OutputProgram, none()), P("volume", K::OptCtrlValue, none()),
                         P("pan", K::OptCtrlValue, none()), P("expression", K::OptCtrlValue, none()),
-                        P("ctrls", K::CtrlDict, empty_dict())},
-                       false)},
+                        P("ctrls", K::CtrlDict, empty_dict())})},
                   "A partial Output(): call it with the remaining arguments to get an Output."));
 
     // ---- modifiers ---------------------------------------------------------------------------
@@ -280,7 +278,7 @@ std::vector<UnitInfo> build_table() {
                   "Roland checksum."));
     UnitInfo dbus = X("SendDBUS",
                       {Okw("SendDBUS(service, path, interface, method, *args)",
-                           {P("service", K::Str), P("path", K::Str), P("interface", K::Str), P("method", K::Str)}, true)},
+                           {P("service", K::Str), P("path", K::Str), P("interface", K::Str), P("method", K::Str)})},
                       "Calls a DBus method (refused by mdc).");
     dbus.refused = "use System('dbus-send --session ...') or a Python Call() instead";
     t.push_back(dbus);
@@ -312,7 +310,7 @@ std::vector<UnitInfo> build_table() {
                   {O("OSCInterface(port=56418, notify_ports=[56419])",
                      {P("port", K::Int, integer(56418)), P("notify_ports", K::IntOrIntList, int_list("56419"))})},
                   "A hook that lets OSC clients (livedings) switch scenes and query state."));
-    t.push_back(X("SendOSC", {Okw("SendOSC(target, path, *args)", {P("target", K::OscTarget), P("path", K::Str)}, true)},
+    t.push_back(X("SendOSC", {Okw("SendOSC(target, path, *args)", {P("target", K::OscTarget), P("path", K::Str)})},
                   "Sends an OSC message for each event; arguments may be functions of the event."));
     t.push_back(X("Panic", {O("Panic(bypass=True)", {P("bypass", K::Bool, boolean(true))})},
                   "Sends all-notes-off and sustain-off on every channel of every output port."));

@@ -109,7 +109,7 @@ struct ParamSpec {
 struct Overload {
     std::vector<ParamSpec> params;
     bool varargs = false;     // extra positional arguments flatten into the first parameter (mididings' add_varargs)
-    bool var_keywords = false;  // **kwargs accepted (passed on, e.g. to a Python function)
+    bool var_keywords = false;  // Python-style *args and **kwargs after the parameters, passed on
     std::string_view form = {};  // how the docs show this form, e.g. "Velocity(multiply=...)"
 };
 

@@ -83,6 +83,22 @@ std::string describe(const Value& v) {
     }
 }
 
+std::string what_is(const Value& v) {
+    switch (v.kind) {
+    case Value::Kind::Str: case Value::Kind::Int: case Value::Kind::Float: case Value::Kind::Bool:
+    case Value::Kind::None: case Value::Kind::NoDataOffset:
+        return describe(v);
+    case Value::Kind::TypeMask: return "the event type " + describe(v);
+    case Value::Kind::EventRef: return describe(v);
+    case Value::Kind::Unit: return "the unit " + describe(v);
+    default: {
+        std::string t = type_name(v);
+        bool vowel = !t.empty() && std::string_view("aeiouAEIOU").find(t[0]) != std::string_view::npos;
+        return (vowel ? "an " : "a ") + t;
+    }
+    }
+}
+
 bool values_equal(const Value& a, const Value& b) {
     if (a.is_number() && b.is_number()) {
         if (a.kind == Value::Kind::Float || b.kind == Value::Kind::Float) return a.as_double() == b.as_double();

@@ -104,6 +104,8 @@ struct Value {
 std::string type_name(const Value& v);
 // A short source-like rendering of a value, for messages and dumps.
 std::string describe(const Value& v);
+// "a list", "a patch", or the value itself for strings and numbers: for messages.
+std::string what_is(const Value& v);
 // Python equality (used for dict keys, `in`, `==`).
 bool values_equal(const Value& a, const Value& b);
 // Python truthiness.
