@@ -81,7 +81,11 @@ struct ChannelRef { std::string text; Span span; };
 enum class MapDir { Left, Right, Both };  // `<` (right feeds left), `>`, `<>`
 struct Mapping { ChannelRef left; MapDir dir; Span op_span; ChannelRef right; };
 
-using StmtNode = std::variant<Import, FromImport, Assign, ExprStmt, Def, Mapping>;
+// What is left of an assignment with a syntax error: its names, bound to nothing usable, so
+// their later uses do not add errors of their own.
+struct Broken { std::vector<std::string> names; };
+
+using StmtNode = std::variant<Import, FromImport, Assign, ExprStmt, Def, Mapping, Broken>;
 
 struct Stmt {
     Span span;

@@ -151,6 +151,11 @@ struct StmtPrinter {
             out += (i ? ", " : "") + d.params[i].name + (d.params[i].default_value ? "=" + expr(d.params[i].default_value) : "");
         return out + "): " + (d.body ? "return " + expr(d.body) : "<python body>");
     }
+    std::string operator()(const Broken& b) {
+        std::string out = "<syntax error binding";
+        for (const std::string& n : b.names) out += " " + n;
+        return out + ">";
+    }
     std::string operator()(const Mapping& m) {
         std::string_view op = m.dir == MapDir::Left ? "<" : m.dir == MapDir::Right ? ">" : "<>";
         return fmt::format("{} {} {}", m.left.text, op, m.right.text);

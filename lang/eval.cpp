@@ -19,6 +19,7 @@ Evaluator::Evaluator(const SourceSet& sources, DiagSink& diags, EvalOptions opti
 }
 
 CheckedPatch Evaluator::run(const ast::Module& module) {
+    module_ = &module;
     for (const ast::Stmt& s : module.body) exec(s);
     check_entry_point(module);
     return std::move(out_);
@@ -63,6 +64,8 @@ void Evaluator::exec(const ast::Stmt& s) {
                 bind(node.name, v);
             } else if constexpr (std::is_same_v<T, ast::Mapping>) {
                 exec_mapping(node, s.span);
+            } else if constexpr (std::is_same_v<T, ast::Broken>) {
+                for (const std::string& n : node.names) bind(n, Value::error(s.span));
             }
         },
         s.node);
@@ -236,6 +239,23 @@ Value Evaluator::eval_name(const ast::Name& n, Span span) {
     }
     if (diags_.already_reported(span)) return Value::error(span);
     auto& d = diags_.error(span, fmt::format("unknown name '{}'", n.id));
+    if (n.id == "print" || n.id == "open" || n.id == "input" || n.id == "exec" || n.id == "eval") {
+        d.note("a patch is evaluated by mdc, not run by Python");
+        if (n.id == "print") d.with_help("to print events use the Print() unit; Python code goes in a module or a lambda");
+        return Value::error(span);
+    }
+    // Bound later in the file? Python's bindings are sequential, so say where.
+    if (module_)
+        for (const ast::Stmt& s : module_->body) {
+            if (s.span.begin <= span.begin) continue;
+            bool binds = false;
+            if (auto* a = std::get_if<ast::Assign>(&s.node)) binds = std::find(a->targets.begin(), a->targets.end(), n.id) != a->targets.end();
+            if (auto* f = std::get_if<ast::Def>(&s.node)) binds = f->name == n.id;
+            if (binds) {
+                d.note(fmt::format("'{}' is bound later; a name can only be used after its binding", n.id), s.span);
+                return Value::error(span);
+            }
+        }
     if (auto m = closest_match(n.id, visible_names()); !m.empty()) d.with_help(fmt::format("did you mean '{}'?", m));
     return Value::error(span);
 }

@@ -409,7 +409,7 @@ Value Evaluator::call_hook(Arguments args) {
             continue;
         }
         if (!v.is_error())
-            diags_.error(v.span, fmt::format("hook() takes hook objects (OSCInterface, MemorizeScene, ...), got {}", type_name(v)));
+            diags_.error(v.span, fmt::format("hook() takes hook objects (OSCInterface, MemorizeScene, ...), got {}", what_is(v)));
     }
     if (!args.keywords.empty()) error(args.keyword_spans[0], "hook() takes no keyword arguments");
     return Value::none(args.span);
@@ -676,7 +676,7 @@ Value Evaluator::call_test(Arguments args) {
             tc.send.push_back({t, *(*item.items)[1].event});
             continue;
         }
-        if (!item.is_error()) error(item.span, fmt::format("send= takes events or (seconds, event) pairs, got {}", type_name(item)));
+        if (!item.is_error()) error(item.span, fmt::format("send= takes events or (seconds, event) pairs, got {}", what_is(item)));
         ok = false;
     }
     const Value& expect = *b.values[2];
@@ -684,7 +684,7 @@ Value Evaluator::call_test(Arguments args) {
     for (const Value& item : *expect.items) {
         if (item.is(Value::Kind::Event)) tc.expect.push_back(*item.event);
         else {
-            if (!item.is_error()) error(item.span, fmt::format("expect= takes events, got {}", type_name(item)));
+            if (!item.is_error()) error(item.span, fmt::format("expect= takes events, got {}", what_is(item)));
             ok = false;
         }
     }

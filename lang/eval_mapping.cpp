@@ -112,7 +112,7 @@ Value Evaluator::call_python_instance(Arguments args) {
     bool ok = true;
     for (const Value& v : args.positional) {
         if (!v.is(Value::Kind::Str)) {
-            error(v.span, fmt::format("python() takes module file names, got {}", type_name(v)));
+            error(v.span, fmt::format("python() takes module file names, got {}", what_is(v)));
             ok = false;
             continue;
         }
@@ -249,6 +249,17 @@ void Evaluator::exec_mapping(const ast::Mapping& m, Span span) {
             if (n == inst) port = static_cast<int>(i);
         }
         if (!port) {
+            // The other direction's port of that name: the arrow points the wrong way.
+            const auto& other = is_source ? out_.config.out_ports : out_.config.in_ports;
+            std::string_view other_prefix = is_source ? "out_" : "in_";
+            for (size_t i = 0; i < other.size(); ++i) {
+                std::string n = other[i].name.empty() ? fmt::format("{}{}", other_prefix, i + static_cast<size_t>(out_.config.data_offset)) : other[i].name;
+                if (n != inst) continue;
+                diags_.error(part_span(ref, inst), fmt::format("'{}' is an {} port, but this side of the mapping {} events", inst,
+                                                               is_source ? "output" : "input", is_source ? "reads" : "writes"))
+                    .with_help(m.dir == ast::MapDir::Right ? "did you mean '<'? ('a < b' sends b to a)" : "did you mean '>'? ('a > b' sends a to b)");
+                return std::nullopt;
+            }
             std::vector<std::string_view> candidates(names.begin(), names.end());
             std::vector<std::string> instances;
             for (const auto& scope : scopes_)
@@ -317,8 +328,14 @@ void Evaluator::exec_mapping(const ast::Mapping& m, Span span) {
                          const ast::ChannelRef& to_ref) {
         size_t n = std::max(from.size(), to.size());
         std::vector<std::optional<MappingEndpoint>> src, dst;
-        for (const auto& f : from) src.push_back(resolve(f, from_ref, true));
-        for (const auto& t : to) dst.push_back(resolve(t, to_ref, false));
+        for (const auto& f : from) {
+            src.push_back(resolve(f, from_ref, true));
+            if (!src.back()) return;  // one message per side is enough
+        }
+        for (const auto& t : to) {
+            dst.push_back(resolve(t, to_ref, false));
+            if (!dst.back()) return;
+        }
         for (size_t i = 0; i < n; ++i) {
             const auto& a = src[from.size() == 1 ? 0 : i];
             const auto& b = dst[to.size() == 1 ? 0 : i];
@@ -327,9 +344,10 @@ void Evaluator::exec_mapping(const ast::Mapping& m, Span span) {
         }
     };
     size_t before = diags_.error_count();
-    if (m.dir == ast::MapDir::Left || m.dir == ast::MapDir::Both) add_lines(right, m.right, left, m.left);
-    if (diags_.error_count() != before) return;
-    if (m.dir == ast::MapDir::Right || m.dir == ast::MapDir::Both) add_lines(left, m.left, right, m.right);
+    bool stop = false;
+    auto guarded = [&](auto&&... a) { if (!stop) add_lines(a...); stop = diags_.error_count() != before; };
+    if (m.dir == ast::MapDir::Left || m.dir == ast::MapDir::Both) guarded(right, m.right, left, m.left);
+    if (m.dir == ast::MapDir::Right || m.dir == ast::MapDir::Both) guarded(left, m.left, right, m.right);
 }
 
 }  // namespace mdc

@@ -667,7 +667,7 @@ Value Evaluator::check_arg(ArgKind kind, const Value& v, const UnitInfo& unit, s
         for (const Value& x : *v.items) {
             PatchPtr p = x.is(Value::Kind::TypeMask) ? to_patch(x, "a filter") : x.is(Value::Kind::Patch) ? x.patch : nullptr;
             if (!p || !p->is_selector()) {
-                if (!x.is_error()) diags_.error(x.span, fmt::format("{} conditions must be filters or selectors, got {}", unit.name, type_name(x)));
+                if (!x.is_error()) diags_.error(x.span, fmt::format("{} conditions must be filters or selectors, got {}", unit.name, what_is(x)));
                 return fail();
             }
             out.push_back(patch_value(p));

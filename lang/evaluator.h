@@ -120,7 +120,8 @@ private:
     void exec_mapping(const ast::Mapping& m, Span span);
     std::optional<std::string> find_python_module(const std::string& dotted) const;
     std::unordered_map<std::string, Value> gm_names() const;
-    bool entry_attempted_ = false;  // run/process_file was called, even if its arguments were wrong
+    bool entry_attempted_ = false;
+    const ast::Module* module_ = nullptr;  // run/process_file was called, even if its arguments were wrong
     Span initial_scene_span_;
 };
 

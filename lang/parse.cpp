@@ -45,6 +45,7 @@ struct State {
     unsigned max_depth;
     unsigned depth = 0;
     DiagSink& diags;
+    const char* string_start = nullptr;  // where the string being parsed began
 
     std::vector<ExprPtr> stack;
     std::vector<Frame> frames;
@@ -162,6 +163,7 @@ struct SyntaxError {
     std::string message;
     const char* note_at = nullptr;
     std::string note;
+    bool rest_of_file = false;  // the error swallows the rest of the file (an unterminated triple-quoted string)
 };
 
 // What the parser sees at p, for messages: a name, a number, a quoted character, or the end.
@@ -206,6 +208,11 @@ struct control : pegtl::normal<Rule> {
         SyntaxError err{at, error_message<Rule>};
         constexpr bool string_end = std::is_same_v<Rule, pegtl::one<'"'>> || std::is_same_v<Rule, pegtl::one<'\''>> ||
                                     std::is_same_v<Rule, g::str_triple_end<'"'>> || std::is_same_v<Rule, g::str_triple_end<'\''>>;
+        if constexpr (std::is_same_v<Rule, g::str_triple_end<'"'>> || std::is_same_v<Rule, g::str_triple_end<'\''>>) {
+            err.at = st.string_start ? st.string_start : in.current();
+            err.rest_of_file = true;
+            throw err;
+        }
         if constexpr (string_end) {
             err.at = opening_quote(st.base, in.current());
             throw err;
@@ -232,6 +239,7 @@ struct control : pegtl::normal<Rule> {
     // Bounded nesting, so no input can exhaust the stack.
     template <class In>
     static void start(const In& in, State& st) {
+        if constexpr (std::is_same_v<Rule, g::string_part>) st.string_start = in.current();
         if constexpr (is_nesting_rule) {
             if (++st.depth > st.max_depth)
                 throw SyntaxError{skip_space(in.current(), in.end()),
@@ -986,14 +994,16 @@ template <> struct action<g::param_list> {
 class Parser {
 public:
     Parser(const SourceFile& f, uint32_t file, DiagSink& diags, ParseLimits limits)
-        : text_(f.text()), st_{text_.data(), file, limits.max_depth, 0, diags} {
+        : text_(f.text()), st_{text_.data(), file, limits.max_depth, 0, diags, nullptr} {
         st_.out = &module_.body;
         module_.file = file;
     }
 
+    bool consumed_all_ = false;
+
     ast::Module run() {
         size_t p = text_.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;  // a UTF-8 byte order mark
-        while (p < text_.size()) p = statement_at(p);
+        while (p < text_.size() && !consumed_all_) p = statement_at(p);
         return std::move(module_);
     }
 
@@ -1045,12 +1055,28 @@ private:
             report(SyntaxError{at(p), fmt::format("expected a statement, found {}", describe_token(at(p), text_.data() + text_.size()))});
         } catch (const SyntaxError& e) {
             report(e);
+            if (e.rest_of_file) consumed_all_ = true;
         } catch (const g::lambda_scan_error& e) {
             report(SyntaxError{e.at, e.message});
         }
         module_.body.resize(statements);  // nothing of a statement with an error is kept
         st_.reset_expr_state();
+        keep_assigned_names(p);
         return false;
+    }
+
+    // A broken assignment still binds its names (to nothing usable), so later uses stay quiet.
+    void keep_assigned_names(size_t p) {
+        pegtl::memory_input<> probe(at(p), text_.data() + text_.size(), "");
+        if (!pegtl::parse<g::assign_head>(probe)) return;
+        ast::Broken b;
+        std::string names(at(p), probe.current());
+        std::string cur;
+        for (char c : names + ",") {
+            if (std::isalnum(static_cast<unsigned char>(c)) || c == '_') cur += c;
+            else if (!cur.empty()) { b.names.push_back(cur); cur.clear(); }
+        }
+        module_.body.push_back(Stmt{st_.span(at(p), probe.current()), std::move(b)});
     }
 
     // Python statements that have no place in a patch get a message that says what to do instead.
@@ -1089,13 +1115,13 @@ private:
             while (q < text_.size() && (text_[q] == ' ' || text_[q] == '\t')) ++q;
             st_.diags.error(st_.span(at(q), at(q + 1)), "unexpected indentation")
                 .note("statements at the top of a patch start in the first column");
+            // Parse the statement anyway, so what it binds exists for the rest of the file.
+            size_t n = 0;
+            if (!is_def(q) && parse_rule<g::statement_line>(q, n)) return q + n;
             return recover_from(p);
         }
         size_t n = 0;
-        if (pegtl::memory_input<> probe(at(p), text_.data() + text_.size(), "");
-            pegtl::parse<g::kw_def>(probe)) {
-            return def_at(p);
-        }
+        if (is_def(p)) return def_at(p);
         if (python_only_statement(p)) return recover_from(p);
         if (!parse_rule<g::statement_line>(p, n)) return recover_from(p);
         return p + n;
@@ -1157,6 +1183,11 @@ private:
         Span sp = st_.span(at(stmt_start), at(trim_end(next)));
         module_.body.push_back(Stmt{sp, std::move(d)});
         return next;
+    }
+
+    bool is_def(size_t p) const {
+        pegtl::memory_input<> probe(at(p), text_.data() + text_.size(), "");
+        return pegtl::parse<g::kw_def>(probe);
     }
 
     bool starts_with_return(size_t b) const {
