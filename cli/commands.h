@@ -23,4 +23,11 @@ struct CheckArgs {
 };
 int run_check(const CheckArgs& args);
 
+struct UnitsArgs {
+    std::string name;       // one unit, or all when empty
+    bool markdown = false;  // the whole reference as Markdown (docs/units.md)
+};
+int run_units(const UnitsArgs& args);
+std::string units_markdown();
+
 }  // namespace mdc::cli

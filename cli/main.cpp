@@ -14,6 +14,11 @@ int main(int argc, char** argv) {
     check_cmd->add_option("patches", check.files, "Patch files (.mdp)")->required();
     check_cmd->add_flag("--werror", check.werror, "Treat warnings as errors (exit 65)");
 
+    mdc::cli::UnitsArgs units;
+    CLI::App* units_cmd = app.add_subcommand("units", "List the units mdc knows, or show one unit's forms and parameters");
+    units_cmd->add_option("unit", units.name, "A unit name, e.g. Transpose");
+    units_cmd->add_flag("--markdown", units.markdown, "Print the whole unit reference as Markdown (docs/units.md)");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -25,5 +30,6 @@ int main(int argc, char** argv) {
         return mdc::cli::exit_usage;
     }
     if (check_cmd->parsed()) return mdc::cli::run_check(check);
+    if (units_cmd->parsed()) return mdc::cli::run_units(units);
     return mdc::cli::exit_usage;
 }

@@ -1,7 +1,11 @@
 // Reads a patch file and runs the front end over it.
 #include "check.h"
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
+
+#include <fmt/format.h>
 #include <sstream>
 
 #include "diag.h"
@@ -14,9 +18,14 @@ namespace mdc {
 
 CheckOutcome check_patch_file(const std::string& path, const CheckOptions& options) {
     CheckOutcome out;
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+        out.io_error = "cannot read the file: it is a directory";
+        return out;
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-        out.io_error = "cannot read the file";
+        out.io_error = fmt::format("cannot read the file: {}", std::strerror(errno));
         return out;
     }
     std::stringstream buf;

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The command line's promises: exit codes of PRODUCT.md section 4, silence on success, --help and
+# --version, --werror, several files (most severe code wins), unreadable files (74).
+set -u
+mdc=$1; here=$2/cli; errors=$2/errors; examples=$2/../examples
+pass=0; fail=0
+expect() {  # expect CODE DESCRIPTION -- command...
+  local want=$1 what=$2; shift 3
+  "$@" >/tmp/mdc_cli_out.$$ 2>/tmp/mdc_cli_err.$$; local got=$?
+  if [ "$got" -eq "$want" ]; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL $what: exit $got, expected $want"; cat /tmp/mdc_cli_err.$$ | head -5; fi
+}
+expect 64 "no subcommand" -- "$mdc"
+expect 64 "unknown subcommand" -- "$mdc" frobnicate
+expect 64 "check without files" -- "$mdc" check
+expect 0 "--version" -- "$mdc" --version
+grep -q '^mdc [0-9]' /tmp/mdc_cli_out.$$ && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL --version text"; }
+expect 0 "--help" -- "$mdc" --help
+if diff -u "$here/help.expected" /tmp/mdc_cli_out.$$ >/dev/null; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL --help differs from help.expected"; diff -u "$here/help.expected" /tmp/mdc_cli_out.$$ | head; fi
+expect 0 "valid patch" -- "$mdc" check "$examples/keyboard_split.mdp"
+if [ -s /tmp/mdc_cli_out.$$ ] || [ -s /tmp/mdc_cli_err.$$ ]; then fail=$((fail+1)); echo "FAIL valid patch is not silent"; else pass=$((pass+1)); fi
+expect 65 "invalid patch" -- "$mdc" check "$errors/unknown_unit_typo.mdp"
+expect 74 "missing file" -- "$mdc" check /nonexistent/patch.mdp
+grep -q "cannot read" /tmp/mdc_cli_err.$$ && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL missing file message"; }
+expect 74 "a directory" -- "$mdc" check "$here"
+expect 0 "warning only" -- "$mdc" check "$here/warning.mdp"
+grep -q "warning: AutoRestart" /tmp/mdc_cli_err.$$ && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL warning not printed"; }
+expect 65 "--werror" -- "$mdc" check --werror "$here/warning.mdp"
+expect 65 "several files, one invalid" -- "$mdc" check "$examples/keyboard_split.mdp" "$errors/unknown_unit_typo.mdp"
+expect 74 "several files, one unreadable" -- "$mdc" check "$errors/unknown_unit_typo.mdp" /nonexistent.mdp
+expect 0 "units" -- "$mdc" units Transpose
+expect 64 "unknown unit" -- "$mdc" units Transpse
+rm -f /tmp/mdc_cli_out.$$ /tmp/mdc_cli_err.$$
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
