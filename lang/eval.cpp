@@ -223,14 +223,20 @@ std::vector<std::string_view> Evaluator::visible_names() const {
     return names;
 }
 
+const Value* Evaluator::lookup(const std::string& name) const {
+    for (size_t i = scopes_.size(); i-- > 0;) {
+        if (i < scope_floor_ && i != 0) i = 0;  // inside a macro: its own scopes, then the globals
+        auto f = scopes_[i].find(name);
+        if (f != scopes_[i].end()) return &f->second;
+    }
+    return nullptr;
+}
+
 Value Evaluator::eval_name(const ast::Name& n, Span span) {
-    for (auto it = scopes_.rbegin(); it != scopes_.rend(); ++it) {
-        auto f = it->find(n.id);
-        if (f != it->end()) {
-            Value v = f->second;
-            if (!v.is_error()) v.span = span;
-            return v;
-        }
+    if (const Value* found = lookup(n.id)) {
+        Value v = *found;
+        if (!v.is_error()) v.span = span;
+        return v;
     }
     if (auto f = builtins_.find(n.id); f != builtins_.end()) {
         Value v = f->second;
@@ -782,17 +788,17 @@ Value Evaluator::call_macro(const Value& macro, Arguments args) {
         d.note(fmt::format("'{}' is defined here", def.name), def.name_span);
         return Value::error(span);
     }
-    // The body sees the module's globals and its parameters (Python's lexical scope), not the caller's locals.
-    std::vector<std::unordered_map<std::string, Value>> saved;
-    saved.swap(scopes_);
-    scopes_.push_back(saved.front());
+    // The body sees the module's globals and its parameters (Python's lexical scope), not the
+    // caller's locals: lookups stop at the new scope, then go to the globals.
+    size_t saved_floor = scope_floor_;
     scopes_.push_back(std::move(locals));
+    scope_floor_ = scopes_.size() - 1;
     ++call_depth_;
     size_t first_new = diags_.all().size();
     Value result = eval(*def.body);
     --call_depth_;
-    saved.front() = std::move(scopes_.front());
-    scopes_.swap(saved);
+    scopes_.pop_back();
+    scope_floor_ = saved_floor;
     // Errors inside the body say which use of the macro they come from.
     for (size_t i = first_new; i < diags_.all().size(); ++i)
         if (call_depth_ == 0) diags_.at(i).note(fmt::format("in this use of '{}'", def.name), span);

@@ -195,15 +195,13 @@ void Evaluator::exec_mapping(const ast::Mapping& m, Span span) {
         size_t dot = text.find('.');
         std::string inst = text.substr(0, dot), spec = text.substr(dot + 1);
         // A python instance bound to a name?
-        for (auto it = scopes_.rbegin(); it != scopes_.rend(); ++it) {
-            auto f = it->find(inst);
-            if (f == it->end()) continue;
-            if (f->second.is_error()) return std::nullopt;
-            if (!f->second.is(Value::Kind::Instance)) {
-                diags_.error(ref.span, fmt::format("'{}' is a {}, not a python instance or MIDI port", inst, type_name(f->second)));
+        if (const Value* found = lookup(inst)) {
+            if (found->is_error()) return std::nullopt;
+            if (!found->is(Value::Kind::Instance)) {
+                diags_.error(part_span(ref, inst), fmt::format("'{}' is {}, not a python instance or MIDI port", inst, what_is(*found)));
                 return std::nullopt;
             }
-            const PythonInstance& pi = *f->second.instance;
+            const PythonInstance& pi = *found->instance;
             ep.kind = MappingEndpoint::Kind::Python;
             ep.instance = inst;
             if (is_source) {

@@ -52,6 +52,8 @@ private:
     EvalOptions options_;
     CheckedPatch out_;
     std::vector<std::unordered_map<std::string, Value>> scopes_;  // [0] = module globals
+    size_t scope_floor_ = 0;  // in a macro body: the lowest scope visible besides the globals
+    const Value* lookup(const std::string& name) const;
     std::unordered_map<std::string, Value> builtins_;
     unsigned call_depth_ = 0;
     bool config_called_ = false;

@@ -46,20 +46,34 @@ struct kw_or : TAO_PEGTL_KEYWORD("or") {};
 struct kw_return : TAO_PEGTL_KEYWORD("return") {};
 
 // Python's reserved words: none of them is a name.
-struct keyword : sor<TAO_PEGTL_KEYWORD("False"), TAO_PEGTL_KEYWORD("None"), TAO_PEGTL_KEYWORD("True"),
-    TAO_PEGTL_KEYWORD("and"), TAO_PEGTL_KEYWORD("as"), TAO_PEGTL_KEYWORD("assert"),
-    TAO_PEGTL_KEYWORD("async"), TAO_PEGTL_KEYWORD("await"), TAO_PEGTL_KEYWORD("break"),
-    TAO_PEGTL_KEYWORD("class"), TAO_PEGTL_KEYWORD("continue"), TAO_PEGTL_KEYWORD("def"),
-    TAO_PEGTL_KEYWORD("del"), TAO_PEGTL_KEYWORD("elif"), TAO_PEGTL_KEYWORD("else"),
-    TAO_PEGTL_KEYWORD("except"), TAO_PEGTL_KEYWORD("finally"), TAO_PEGTL_KEYWORD("for"),
-    TAO_PEGTL_KEYWORD("from"), TAO_PEGTL_KEYWORD("global"), TAO_PEGTL_KEYWORD("if"),
-    TAO_PEGTL_KEYWORD("import"), TAO_PEGTL_KEYWORD("in"), TAO_PEGTL_KEYWORD("is"),
-    TAO_PEGTL_KEYWORD("lambda"), TAO_PEGTL_KEYWORD("nonlocal"), TAO_PEGTL_KEYWORD("not"),
-    TAO_PEGTL_KEYWORD("or"), TAO_PEGTL_KEYWORD("pass"), TAO_PEGTL_KEYWORD("raise"),
-    TAO_PEGTL_KEYWORD("return"), TAO_PEGTL_KEYWORD("try"), TAO_PEGTL_KEYWORD("while"),
-    TAO_PEGTL_KEYWORD("with"), TAO_PEGTL_KEYWORD("yield")> {};
+inline bool is_keyword(std::string_view w) {
+    static constexpr std::string_view words[] = {
+        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+        "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in",
+        "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield"};
+    for (std::string_view k : words)
+        if (k == w) return true;
+    return false;
+}
 
-struct identifier : seq<not_at<keyword>, ascii::identifier> {};
+// A name: an ASCII identifier that is not a reserved word (one scan, then one lookup).
+struct identifier {
+    using rule_t = identifier;
+    using subs_t = empty_list;
+    template <apply_mode, rewind_mode, template <typename...> class, template <typename...> class,
+              typename ParseInput, typename... States>
+    static bool match(ParseInput& in, States&&...) {
+        const char* p = in.current();
+        const char* e = in.end();
+        auto first = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+        if (p == e || !first(*p)) return false;
+        const char* q = p + 1;
+        while (q < e && (first(*q) || (*q >= '0' && *q <= '9'))) ++q;
+        if (q - p <= 8 && is_keyword(std::string_view(p, static_cast<size_t>(q - p)))) return false;
+        in.bump(static_cast<std::size_t>(q - p));
+        return true;
+    }
+};
 
 // Numbers: decimal, hex, octal and binary ints (with '_' separators), and floats.
 struct digits : seq<digit, star<opt<one<'_'>>, digit>> {};

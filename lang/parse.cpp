@@ -116,7 +116,6 @@ template <class In> Span token_span(const State& st, const In& in) {
     return st.span(skip_space(in.begin(), in.end()), in.end());
 }
 
-Span span_of(const ExprPtr& e) { return e ? e->span : Span{}; }
 
 // ---- error messages at commit points (must<>) ----------------------------------------------
 
