@@ -46,7 +46,7 @@ std::string unit_markdown(const UnitInfo& u) {
                                   arg_kind_description(p.kind));
         }
         if (ov.varargs) params += "<br>more positional arguments add to the first";
-        if (ov.var_keywords) params += "<br>further arguments are passed on";
+        if (ov.var_keywords) params += ov.positional_only_extras ? "<br>further positional arguments are passed on" : "<br>further arguments are passed on";
         out += fmt::format("| `{}` | {} |\n", ov.form, params.empty() ? "none" : params);
     }
     return out + "\n";

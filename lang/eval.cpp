@@ -413,9 +413,14 @@ std::optional<std::vector<Value>> Evaluator::iterate(const Value& v, Span span) 
         for (const auto& [k, val] : *v.entries) keys.push_back(k);
         return keys;
     }
-    case Value::Kind::Str: {
+    case Value::Kind::Str: {  // by character (UTF-8 code point), as Python
         std::vector<Value> chars;
-        for (char c : v.s) chars.push_back(Value::str(std::string(1, c), v.span));
+        for (size_t i = 0; i < v.s.size();) {
+            size_t n = 1;
+            while (i + n < v.s.size() && (static_cast<unsigned char>(v.s[i + n]) & 0xC0) == 0x80) ++n;
+            chars.push_back(Value::str(v.s.substr(i, n), v.span));
+            i += n;
+        }
         return chars;
     }
     case Value::Kind::Range: {
@@ -732,7 +737,12 @@ Value Evaluator::call_value(const Value& callee, Arguments args) {
                 merged.keyword_spans.push_back(v.span);
                 ++next;
             }
-            for (size_t i = 0; i < args.keywords.size(); ++i) {
+            for (size_t i = 0; i < args.keywords.size(); ++i) {  // the call's keywords win, as in mididings
+                auto same = std::find_if(merged.keywords.begin(), merged.keywords.end(), [&](auto& kw) { return kw.first == args.keywords[i].first; });
+                if (same != merged.keywords.end()) {
+                    same->second = args.keywords[i].second;
+                    continue;
+                }
                 merged.keywords.push_back(args.keywords[i]);
                 merged.keyword_spans.push_back(args.keyword_spans[i]);
             }

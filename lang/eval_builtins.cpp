@@ -105,7 +105,7 @@ Value Evaluator::call_builtin(const std::string& name, Arguments args) {
     }
     if (name == "len") {
         if (!arity(1, 1)) return Value::error(sp);
-        if (a[0].is(Value::Kind::Str) || a[0].is(Value::Kind::Bytes)) return Value::integer(static_cast<int64_t>(a[0].s.size()), sp);
+        if (a[0].is(Value::Kind::Bytes)) return Value::integer(static_cast<int64_t>(a[0].s.size()), sp);
         if (a[0].is(Value::Kind::Dict)) return Value::integer(static_cast<int64_t>(a[0].entries->size()), sp);
         auto items = iterate(a[0], a[0].span);
         return items ? Value::integer(static_cast<int64_t>(items->size()), sp) : Value::error(sp);
@@ -155,9 +155,12 @@ Value Evaluator::call_builtin(const std::string& name, Arguments args) {
         if (x.is_int() || x.is(Value::Kind::NoDataOffset)) return Value::integer(x.is(Value::Kind::NoDataOffset) ? x.i : x.as_int(), sp);
         if (x.is(Value::Kind::Str)) {
             try {
+                std::string digits;
+                for (char ch : x.s)
+                    if (ch != '_' && ch != ' ') digits += ch;
                 size_t used = 0;
-                long long n = std::stoll(x.s, &used, 0);
-                if (used == x.s.size()) return Value::integer(n, sp);
+                long long n = std::stoll(digits, &used, 10);  // Python's int(str) reads base 10
+                if (used == digits.size() && !digits.empty()) return Value::integer(n, sp);
             } catch (...) {
             }
         }
@@ -369,9 +372,10 @@ Value Evaluator::call_config(Arguments args) {
                     .note("units built before this line keep the old note names; call config() first");
         } else if (key == "initial_scene") {
             initial_scene_span_ = v.span;
-            if (v.is_int() && !v.is(Value::Kind::Bool)) c.initial_scene = std::make_pair(static_cast<int>(v.i - c.data_offset), -1);
+            // Kept as written: mididings reads it when the engine starts, with the final data_offset.
+            if (v.is_int() && !v.is(Value::Kind::Bool)) initial_scene_written_ = std::make_pair(v.i, std::optional<int64_t>{});
             else if (v.is(Value::Kind::Tuple) && v.items->size() == 2 && (*v.items)[0].is_int() && (*v.items)[1].is_int())
-                c.initial_scene = std::make_pair(static_cast<int>((*v.items)[0].i - c.data_offset), static_cast<int>((*v.items)[1].i - c.data_offset));
+                initial_scene_written_ = std::make_pair((*v.items)[0].i, std::optional<int64_t>((*v.items)[1].i));
             else bad("a scene number or (scene, subscene)");
         } else if (key == "start_delay") {
             if (v.is(Value::Kind::None)) c.start_delay.reset();
@@ -526,6 +530,11 @@ Value Evaluator::call_run(Arguments args) {
             PatchPtr p = to_patch(*v, i == 2 ? "a control patch" : i == 3 ? "a pre patch" : "a post patch");
             (i == 2 ? run.control : i == 3 ? run.pre : run.post) = p;
         }
+    }
+    if (initial_scene_written_) {
+        int off = out_.config.data_offset;
+        out_.config.initial_scene = std::make_pair(static_cast<int>(initial_scene_written_->first - off),
+                                                   initial_scene_written_->second ? static_cast<int>(*initial_scene_written_->second - off) : -1);
     }
     if (out_.config.initial_scene && !run.scenes.empty() && !run.scenes.count(out_.config.initial_scene->first)) {
         auto& d = diags_.error(initial_scene_span_.valid() ? initial_scene_span_ : sp,

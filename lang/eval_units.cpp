@@ -57,7 +57,7 @@ std::optional<std::pair<int, std::vector<Value>>> Evaluator::bind_overload(const
             const auto& [name, v] = args.keywords[k];
             auto it = std::find_if(ov.params.begin(), ov.params.end(), [&](const ParamSpec& p) { return p.name == name; });
             if (it == ov.params.end()) {
-                if (ov.var_keywords) { extra_kw.emplace_back(Value::str(name, args.keyword_spans[k]), v); continue; }
+                if (ov.var_keywords && !ov.positional_only_extras) { extra_kw.emplace_back(Value::str(name, args.keyword_spans[k]), v); continue; }
                 ok = false;
                 break;
             }
@@ -126,7 +126,7 @@ Value Evaluator::call_unit(const UnitInfo& unit, Arguments args) {
         std::vector<std::string_view> all_names;
         for (const Overload& ov : unit.overloads)
             for (const ParamSpec& p : ov.params) all_names.push_back(p.name);
-        bool any_var_kw = std::any_of(unit.overloads.begin(), unit.overloads.end(), [](const Overload& o) { return o.var_keywords; });
+        bool any_var_kw = std::any_of(unit.overloads.begin(), unit.overloads.end(), [](const Overload& o) { return o.var_keywords && !o.positional_only_extras; });
         for (size_t k = 0; k < args.keywords.size() && !any_var_kw; ++k) {
             const std::string& name = args.keywords[k].first;
             if (std::find(all_names.begin(), all_names.end(), name) != all_names.end()) continue;
@@ -200,7 +200,7 @@ std::optional<int> Evaluator::note_value(const Value& v, int lo, int hi, std::st
             char letter = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
             pc = base[letter - 'a'];
             i = 1;
-            if (i < s.size() && (s[i] == '#' || s[i] == 'b')) {
+            if (i < s.size() && (s[i] == '#' || s[i] == 'b' || s[i] == 'B')) {
                 bool sharp = s[i] == '#';
                 // mididings accepts c# d# f# g# a# and db eb gb ab bb only
                 ok = sharp ? (letter != 'e' && letter != 'b') : (letter != 'c' && letter != 'f');
@@ -1077,18 +1077,11 @@ Value Evaluator::select(const Value& selector, const Value& then, Span span) {
     PatchPtr pa = to_patch(*a, "a patch");
     PatchPtr pb = b ? to_patch(*b, "a patch") : nullptr;
     if (!pa || (b && !pb)) return Value::error(span);
-    auto yes = std::make_shared<Patch>();
-    yes->kind = Patch::Kind::Chain;
-    yes->span = span;
-    yes->children = {selector_build(s, false, selector.span), pa};
-    PatchPtr no = selector_build(s, true, selector.span);
-    if (pb) {
-        auto c = std::make_shared<Patch>();
-        c->kind = Patch::Kind::Chain;
-        c->span = span;
-        c->children = {no, pb};
-        no = c;
-    }
+    Value yes_v = chain(patch_value(selector_build(s, false, selector.span)), patch_value(pa), span);
+    Value no_v = patch_value(selector_build(s, true, selector.span));
+    if (pb) no_v = chain(no_v, patch_value(pb), span);
+    if (yes_v.is_error() || no_v.is_error()) return Value::error(span);
+    PatchPtr yes = yes_v.patch, no = no_v.patch;
     auto f = std::make_shared<Patch>();
     f->kind = Patch::Kind::Fork;
     f->span = span;

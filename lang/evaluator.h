@@ -125,6 +125,7 @@ private:
     bool entry_attempted_ = false;
     const ast::Module* module_ = nullptr;  // run/process_file was called, even if its arguments were wrong
     Span initial_scene_span_;
+    std::optional<std::pair<int64_t, std::optional<int64_t>>> initial_scene_written_;  // as the user wrote it
 };
 
 }  // namespace mdc

@@ -22,10 +22,11 @@ ParamDefault field(engine::EventField f) { return {D::EventField, static_cast<do
 ParamDefault empty_dict() { return {D::EmptyDict}; }
 ParamDefault int_list(std::string_view s) { return {D::IntList, 0, s}; }
 
-Overload O(std::string_view form, std::vector<ParamSpec> params) { return {std::move(params), false, false, form}; }
-Overload Ovar(std::string_view form, std::vector<ParamSpec> params) { return {std::move(params), true, false, form}; }
+Overload O(std::string_view form, std::vector<ParamSpec> params) { return {std::move(params), false, false, false, form}; }
+Overload Ovar(std::string_view form, std::vector<ParamSpec> params) { return {std::move(params), true, false, false, form}; }
 // Python-style *args and **kwargs after the named parameters, passed on (e.g. to a Python function).
-Overload Okw(std::string_view form, std::vector<ParamSpec> params) { return {std::move(params), false, true, form}; }
+Overload Okw(std::string_view form, std::vector<ParamSpec> params) { return {std::move(params), false, true, false, form}; }
+Overload Oargs(std::string_view form, std::vector<ParamSpec> params) { return {std::move(params), false, true, true, form}; }
 
 UnitInfo U(std::string_view name, F family, std::vector<Overload> overloads, std::string_view doc) {
     return {name, family, UnitModule::Core, std::move(overloads), doc, {}};
@@ -277,7 +278,7 @@ std::vector<UnitInfo> build_table() {
                   "Turns a controller into a SysEx message: the value goes into byte index, with an optional "
                   "Roland checksum."));
     UnitInfo dbus = X("SendDBUS",
-                      {Okw("SendDBUS(service, path, interface, method, *args)",
+                      {Oargs("SendDBUS(service, path, interface, method, *args)",
                            {P("service", K::Str), P("path", K::Str), P("interface", K::Str), P("method", K::Str)})},
                       "Calls a DBus method (refused by mdc).");
     dbus.refused = "use System('dbus-send --session ...') or a Python Call() instead";
@@ -310,7 +311,7 @@ std::vector<UnitInfo> build_table() {
                   {O("OSCInterface(port=56418, notify_ports=[56419])",
                      {P("port", K::Int, integer(56418)), P("notify_ports", K::IntOrIntList, int_list("56419"))})},
                   "A hook that lets OSC clients (livedings) switch scenes and query state."));
-    t.push_back(X("SendOSC", {Okw("SendOSC(target, path, *args)", {P("target", K::OscTarget), P("path", K::Str)})},
+    t.push_back(X("SendOSC", {Oargs("SendOSC(target, path, *args)", {P("target", K::OscTarget), P("path", K::Str)})},
                   "Sends an OSC message for each event; arguments may be functions of the event."));
     t.push_back(X("Panic", {O("Panic(bypass=True)", {P("bypass", K::Bool, boolean(true))})},
                   "Sends all-notes-off and sustain-off on every channel of every output port."));

@@ -110,6 +110,7 @@ struct Overload {
     std::vector<ParamSpec> params;
     bool varargs = false;     // extra positional arguments flatten into the first parameter (mididings' add_varargs)
     bool var_keywords = false;  // Python-style *args and **kwargs after the parameters, passed on
+    bool positional_only_extras = false;  // only *args (SendOSC(target, path, *args))
     std::string_view form = {};  // how the docs show this form, e.g. "Velocity(multiply=...)"
 };
 

@@ -26,7 +26,8 @@ crashes=$root/$dir/crashes
 work=$root/$dir/work   # the fuzzer's working folder: "fuzz.mdp" resolves python()/imports from here
 mkdir -p "$corpus" "$crashes" "$work"
 shopt -s nullglob
-seeds=(examples/*.mdp tests/accept/*.mdp tests/errors/*.mdp fuzz/regressions/*.mdp)
+# (fuzz/regressions/ is not a seed: while a bug is open its input would stop the run at once.)
+seeds=(examples/*.mdp tests/accept/*.mdp tests/errors/*.mdp fuzz/seeds/*.mdp)
 shopt -u nullglob
 ((${#seeds[@]})) && cp -f "${seeds[@]}" "$corpus"/
 # Python modules the examples import, so python()/from-imports find something.
@@ -38,8 +39,10 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 cd "$work"
 rm -f fuzz-*.log
 status=0
+# -entropic=0: libFuzzer's entropic power schedule spends most of its time in its own bookkeeping
+# (InputCorpus::UpdateFeatureFrequency) on this target; without it the fuzzer runs 3-5x faster.
 "$root/$dir/fuzz/check_fuzzer" "$corpus" \
-  -max_len=65536 -timeout=10 -rss_limit_mb=4096 -dict="$root/fuzz/mdp.dict" -jobs=1 \
+  -max_len=65536 -timeout=10 -rss_limit_mb=4096 -dict="$root/fuzz/mdp.dict" -jobs=1 -entropic=0 \
   -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="$crashes/" "$@" || status=$?
 
 # With -jobs the fuzzer's own output goes to fuzz-N.log; show its end and the execution count.
