@@ -35,6 +35,7 @@ struct Frame {
     struct Clause { bool is_for; std::vector<std::string> targets; Span target_span; };
     std::vector<Clause> clauses;       // comprehension clauses, in order
     int slice_colons = 0;
+    bool saw_double_star = false;      // a `**mapping` argument came already
 };
 
 using AnyOp = std::variant<BinOp, UnOp, CmpOp, bool /* and/or: true = and */>;
@@ -288,7 +289,9 @@ void decode_string(State& st, const char* b, const char* e) {
     if (fstr)
         st.diags.error(st.span(b, e), "f-strings are evaluated at run time, which a patch never does")
             .with_help("build the string in a Python module, or inside a lambda");
-    st.str_bytes |= bytes;
+    if (!st.str_parts.empty() && st.str_bytes != bytes)
+        st.diags.error(st.span(b, e), "cannot mix bytes and str literals").note("Python does not join b'...' and '...' either");
+    st.str_bytes = bytes;
     size_t q = (e - p >= 6 && p[0] == p[1] && p[1] == p[2]) ? 3 : 1;
     const char* s = p + q;
     const char* end = e - q;
@@ -631,9 +634,13 @@ template <> struct action<g::call_arg> {
             f.items.push_back(Frame::Item::Keyword);
             return;
         }
-        if (!f.keywords.empty() && !st.stack.back()->as<Starred>())
+        const Starred* star = st.stack.back()->as<Starred>();
+        if (!f.keywords.empty() && !star)
             st.diags.error(st.stack.back()->span, "positional argument follows keyword argument")
                 .note("keyword arguments must come after all positional ones", f.keywords.back().name_span);
+        else if (f.saw_double_star && !(star && star->double_star))
+            st.diags.error(st.stack.back()->span, "positional argument follows '**' unpacking");
+        if (star && star->double_star) f.saw_double_star = true;
         f.items.push_back(Frame::Item::Plain);
     }
 };
@@ -1134,6 +1141,16 @@ private:
         if (!parse_rule<g::def_header>(p, n)) return recover_from(p);
         Def d{st_.def_name, st_.def_name_span, std::move(st_.params), nullptr, {}};
         st_.params.clear();
+        for (size_t i = 1; i < d.params.size(); ++i)
+            if (!d.params[i].default_value && d.params[i - 1].default_value) {
+                st_.diags.error(d.params[i].span, fmt::format("parameter '{}' without a default follows one with a default", d.params[i].name))
+                    .note("parameters with defaults come last, as in Python");
+                break;
+            }
+        for (size_t i = 0; i < d.params.size(); ++i)
+            for (size_t j = 0; j < i; ++j)
+                if (d.params[i].name == d.params[j].name)
+                    st_.diags.error(d.params[i].span, fmt::format("parameter '{}' appears twice", d.params[i].name));
         size_t body = p + n;
         size_t stmt_start = p;
         size_t next;
