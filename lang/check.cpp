@@ -10,6 +10,7 @@
 
 #include "diag.h"
 #include "evaluator.h"
+#include "ir.h"
 #include "parse.h"
 
 #include <filesystem>
@@ -45,7 +46,9 @@ CheckOutcome check_patch_source(const std::string& name, std::string text, const
     ast::Module module = parse_module(sources, f, diags);
     EvalOptions eval_options;
     eval_options.patch_dir = std::filesystem::path(name).parent_path().string();
-    Evaluator(sources, diags, eval_options).run(module);
+    CheckedPatch checked = Evaluator(sources, diags, eval_options).run(module);
+    // What the static types prove (warnings) only makes sense for a patch without errors.
+    if (diags.error_count() == 0) ir::build(checked, diags);
     out.rendered = render_all(diags, sources);
     out.errors = diags.error_count();
     out.warnings = diags.warning_count();

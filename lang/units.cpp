@@ -337,6 +337,72 @@ std::vector<UnitInfo> build_table() {
                      {P("patches", K::Patches), P("fallback", K::Voice, text("highest")), P("time", K::Number, real(0.1)),
                       P("retrigger", K::Bool, boolean(false))})},
                   "Sends each voice of a chord to its own patch."));
+    // What each unit does to event types (mididings.md 2.4-2.11): filters' applies-to sets and
+    // whether other types pass, the types modifiers act on, generators' output, consumers.
+    using namespace engine;
+    const uint32_t notes = NOTE | POLY_AFTERTOUCH;
+    const uint32_t channel_events = ANY & ~SYSTEM & ~DUMMY;
+    auto sem = [&](std::string_view name, UnitSemantics s) {
+        for (UnitInfo& u : t)
+            if (u.name == name) u.sem = s;
+    };
+    sem("Filter", {ANY, false});
+    sem("PortFilter", {ANY, false});
+    sem("ChannelFilter", {channel_events, false});
+    sem("KeyFilter", {notes, true});
+    sem("VelocityFilter", {NOTEON, true});
+    sem("CtrlFilter", {CTRL, false});
+    sem("CtrlValueFilter", {CTRL, false});
+    sem("ProgramFilter", {PROGRAM, false});
+    sem("SysExFilter", {SYSEX, false});
+    sem("PortSplit", {ANY, false});
+    sem("ChannelSplit", {channel_events, false});
+    sem("KeySplit", {notes, true});
+    sem("VelocitySplit", {NOTEON, true});
+    sem("CtrlSplit", {CTRL, false});
+    sem("CtrlValueSplit", {CTRL, false});
+    sem("ProgramSplit", {PROGRAM, false});
+    sem("SysExSplit", {SYSEX, false});
+    sem("Channel", {channel_events});
+    sem("Transpose", {notes});
+    sem("Key", {notes});
+    sem("Velocity", {NOTEON});
+    sem("VelocitySlope", {NOTEON});
+    sem("VelocityLimit", {NOTEON});
+    sem("CtrlMap", {CTRL});
+    sem("CtrlRange", {CTRL});
+    sem("CtrlCurve", {CTRL});
+    sem("PitchbendRange", {PITCHBEND});
+    sem("SceneSwitch", {ANY, true, true});
+    sem("SubSceneSwitch", {ANY, true, true});
+    sem("Call", {ANY, true, true});
+    sem("System", {ANY, true, true});
+    sem("Init", {ANY, true, true});
+    sem("Exit", {ANY, true, true});
+    sem("Restart", {ANY, true, true});
+    sem("Quit", {ANY, true, true});
+    sem("SendOSC", {ANY, true, true});
+    sem("Discard", {ANY, true, true});
+    sem("NoteOn", {ANY, true, false, NOTEON});
+    sem("NoteOff", {ANY, true, false, NOTEOFF});
+    sem("Ctrl", {ANY, true, false, CTRL});
+    sem("Pitchbend", {ANY, true, false, PITCHBEND});
+    sem("Aftertouch", {ANY, true, false, AFTERTOUCH});
+    sem("PolyAftertouch", {ANY, true, false, POLY_AFTERTOUCH});
+    sem("Program", {ANY, true, false, PROGRAM});
+    sem("SysEx", {ANY, true, false, SYSEX});
+    sem("Generator", {ANY, true, false, 0});
+    sem("KeyColorFilter", {notes, true});
+    sem("Harmonize", {NOTE});
+    sem("VoiceFilter", {NOTE});
+    sem("VoiceSplit", {NOTE});
+    sem("LimitPolyphony", {NOTE});
+    sem("MakeMonophonic", {NOTE});
+    sem("FloatingKeySplit", {notes});
+    sem("PedalToNoteoff", {NOTE | CTRL});
+    sem("LatchNotes", {NOTE});
+    sem("SuppressPC", {PROGRAM});
+    sem("CtrlToSysEx", {CTRL});
     return t;
 }
 

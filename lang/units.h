@@ -114,6 +114,14 @@ struct Overload {
     std::string_view form = {};  // how the docs show this form, e.g. "Velocity(multiply=...)"
 };
 
+// What a unit does to the static type of the events that reach it (lang/types.cpp reads these).
+struct UnitSemantics {
+    uint32_t acts_on = ~0u;     // the event types it tests or changes (a filter's "applies to" set)
+    bool passes_other = true;   // a filter: do events of other types pass? (mididings' pass_other)
+    bool consumes = false;      // nothing comes out (SceneSwitch, Call, System, Init/Exit in a patch)
+    uint32_t makes = 0;         // a generator: the type it makes (0: from its 'type' argument)
+};
+
 struct UnitInfo {
     std::string_view name;
     UnitFamily family;
@@ -121,6 +129,7 @@ struct UnitInfo {
     std::vector<Overload> overloads;
     std::string_view doc;
     std::string_view refused = {};  // non-empty: the unit is refused at check time, with this help
+    UnitSemantics sem = {};
 };
 
 // The whole table, in documentation order (mididings' module order).
