@@ -23,6 +23,13 @@ struct CheckArgs {
 };
 int run_check(const CheckArgs& args);
 
+struct DumpArgs {
+    std::string file;
+    std::string stage = "ir";     // ast | ir
+    std::string format = "text";  // text | dot
+};
+int run_dump(const DumpArgs& args);
+
 struct UnitsArgs {
     std::string name;       // one unit, or all when empty
     bool markdown = false;  // the whole reference as Markdown (docs/units.md)

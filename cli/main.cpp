@@ -14,6 +14,12 @@ int main(int argc, char** argv) {
     check_cmd->add_option("patches", check.files, "Patch files (.mdp)")->required();
     check_cmd->add_flag("--werror", check.werror, "Treat warnings as errors (exit 65)");
 
+    mdc::cli::DumpArgs dump;
+    CLI::App* dump_cmd = app.add_subcommand("dump", "Show a compiler stage of a patch: its AST, or its typed graph as text or Graphviz DOT");
+    dump_cmd->add_option("patch", dump.file, "Patch file (.mdp)")->required();
+    dump_cmd->add_option("--stage", dump.stage, "Stage to show")->check(CLI::IsMember({"ast", "ir"}))->capture_default_str();
+    dump_cmd->add_option("--format", dump.format, "Output format")->check(CLI::IsMember({"text", "dot"}))->capture_default_str();
+
     mdc::cli::UnitsArgs units;
     CLI::App* units_cmd = app.add_subcommand("units", "List the units mdc knows, or show one unit's forms and parameters");
     units_cmd->add_option("unit", units.name, "A unit name, e.g. Transpose");
@@ -31,5 +37,6 @@ int main(int argc, char** argv) {
     }
     if (check_cmd->parsed()) return mdc::cli::run_check(check);
     if (units_cmd->parsed()) return mdc::cli::run_units(units);
+    if (dump_cmd->parsed()) return mdc::cli::run_dump(dump);
     return mdc::cli::exit_usage;
 }

@@ -17,42 +17,72 @@
 
 namespace mdc {
 
-CheckOutcome check_patch_file(const std::string& path, const CheckOptions& options) {
-    CheckOutcome out;
+namespace {
+
+// Reads a file into `text`, or says why it cannot.
+std::string read_file(const std::string& path, std::string& text) {
     std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) {
-        out.io_error = "cannot read the file: it is a directory";
-        return out;
-    }
+    if (std::filesystem::is_directory(path, ec)) return "cannot read the file: it is a directory";
     std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        out.io_error = fmt::format("cannot read the file: {}", std::strerror(errno));
-        return out;
-    }
+    if (!in) return fmt::format("cannot read the file: {}", std::strerror(errno));
     std::stringstream buf;
     buf << in.rdbuf();
-    if (in.bad()) {
-        out.io_error = "cannot read the file";
-        return out;
-    }
-    return check_patch_source(path, buf.str(), options);
+    if (in.bad()) return "cannot read the file";
+    text = buf.str();
+    return {};
+}
+
+// The front end over one source: parse, check, and (without errors) the typed graph.
+struct Compiled {
+    SourceSet sources;
+    DiagSink diags;
+    ast::Module module;
+    CheckedPatch checked;
+    ir::Graph graph;
+};
+
+void compile(Compiled& c, const std::string& name, std::string text) {
+    uint32_t f = c.sources.add(name, std::move(text));
+    c.module = parse_module(c.sources, f, c.diags);
+    EvalOptions eval_options;
+    eval_options.patch_dir = std::filesystem::path(name).parent_path().string();
+    c.checked = Evaluator(c.sources, c.diags, eval_options).run(c.module);
+    // What the static types prove (warnings) only makes sense for a patch without errors.
+    if (c.diags.error_count() == 0) c.graph = ir::build(c.checked, c.diags);
+}
+
+CheckOutcome outcome(const Compiled& c) {
+    return {{}, render_all(c.diags, c.sources), c.diags.error_count(), c.diags.warning_count()};
+}
+
+}  // namespace
+
+DumpOutcome dump_patch_file(const std::string& path, CompileStage stage, DumpFormat format) {
+    DumpOutcome out;
+    std::string text;
+    out.check.io_error = read_file(path, text);
+    if (!out.check.io_error.empty()) return out;
+    Compiled c;
+    compile(c, path, std::move(text));
+    out.check = outcome(c);
+    if (out.check.errors > 0) return out;
+    if (stage == CompileStage::Ast) out.text = ast::print(c.module, c.sources);
+    else out.text = format == DumpFormat::Dot ? ir::print_dot(c.graph, c.sources) : ir::print_text(c.graph, c.sources);
+    return out;
+}
+
+CheckOutcome check_patch_file(const std::string& path, const CheckOptions& options) {
+    CheckOutcome out;
+    std::string text;
+    out.io_error = read_file(path, text);
+    if (!out.io_error.empty()) return out;
+    return check_patch_source(path, std::move(text), options);
 }
 
 CheckOutcome check_patch_source(const std::string& name, std::string text, const CheckOptions&) {
-    CheckOutcome out;
-    SourceSet sources;
-    uint32_t f = sources.add(name, std::move(text));
-    DiagSink diags;
-    ast::Module module = parse_module(sources, f, diags);
-    EvalOptions eval_options;
-    eval_options.patch_dir = std::filesystem::path(name).parent_path().string();
-    CheckedPatch checked = Evaluator(sources, diags, eval_options).run(module);
-    // What the static types prove (warnings) only makes sense for a patch without errors.
-    if (diags.error_count() == 0) ir::build(checked, diags);
-    out.rendered = render_all(diags, sources);
-    out.errors = diags.error_count();
-    out.warnings = diags.warning_count();
-    return out;
+    Compiled c;
+    compile(c, name, std::move(text));
+    return outcome(c);
 }
 
 }  // namespace mdc

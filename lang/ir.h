@@ -68,7 +68,7 @@ Graph build(const CheckedPatch& checked, DiagSink& diags, const BuildOptions& op
 std::string print_text(const Graph& g, const SourceSet& sources);
 std::string print_dot(const Graph& g, const SourceSet& sources);
 
-// A unit call as source-like text: `KeyFilter(note_range=(60, 72))`.
-std::string unit_text(const Patch& p);
+// A unit call as source-like text with the user's numbering: `Channel(channel=2)`.
+std::string unit_text(const Patch& p, int data_offset);
 
 }  // namespace mdc::ir

@@ -16,6 +16,14 @@ using namespace engine;
 
 namespace {
 
+// "CTRL events", "events other than NOTE|POLY_AFTERTOUCH"
+std::string events_phrase(uint32_t types) {
+    std::string t = describe_types(types);
+    if (t.starts_with("any but ")) return "events other than " + t.substr(8);
+    if (t == "every event") return "events of every type";
+    return t + " events";
+}
+
 class Checker {
 public:
     Checker(const Graph& g, const CheckedPatch& c, DiagSink& d, const BuildOptions& o) : g_(g), c_(c), diags_(d), opts_(o) {}
@@ -59,7 +67,9 @@ private:
             if (n.kind == NodeKind::Split) check_split(n);
         }
         bool was_init = in_init_;
-        for (NodeId c : n.children) {
+        for (size_t ci = 0; ci < n.children.size(); ++ci) {
+            NodeId c = n.children[ci];
+            if (n.kind == NodeKind::Split && ci < n.key_matches.size() && !n.key_matches[ci]) continue;  // reported once, at its key
             const Node& child = g_.nodes[c];
             // Init/Exit bodies run when the scene starts or ends, not on events.
             if (n.kind == NodeKind::Unit && n.patch->unit && (n.patch->unit->name == "Init" || n.patch->unit->name == "Exit")) in_init_ = true;
@@ -80,8 +90,8 @@ private:
                          (u.family == UnitFamily::Extra && u.sem.acts_on != ~0u && !u.sem.consumes);
         if (!acts_kind || u.sem.acts_on == ~0u) return;
         if ((n.in.types & u.sem.acts_on) != 0) return;
-        diags_.warning(n.span, fmt::format("{} never acts: only {} events reach it", u.name, describe_types(n.in.types)))
-            .note(fmt::format("{} acts on {} events", u.name, describe_types(u.sem.acts_on)));
+        diags_.warning(n.span, fmt::format("{} never acts: only {} reach it", u.name, events_phrase(n.in.types)))
+            .note(fmt::format("{} acts on {}", u.name, events_phrase(u.sem.acts_on)));
     }
 
     // In a chain, the first unit after which nothing flows: report the unit that stops everything.
@@ -93,7 +103,7 @@ private:
             bool consumer = c.kind == NodeKind::Unit && c.patch->unit && c.patch->unit->sem.consumes;
             if (consumer || i + 1 == n.children.size()) return;  // consuming, or nothing follows: intended
             if (is_filter_like(c)) {
-                auto& d = diags_.warning(c.span, fmt::format("{} lets no event through: only {} events reach it", name_of(c), describe_types(c.in.types)));
+                auto& d = diags_.warning(c.span, fmt::format("{} lets no event through: only {} reach it", name_of(c), events_phrase(c.in.types)));
                 d.note("so what follows it never receives an event", g_.nodes[n.children[i + 1]].span);
             } else {
                 diags_.warning(g_.nodes[n.children[i + 1]].span, "this never receives an event")

@@ -21,14 +21,14 @@ std::string arg_text(const Value& v) {
     return describe(v);
 }
 
-std::string node_label(const Node& n) {
+std::string node_label(const Node& n, int off) {
     switch (n.kind) {
     case NodeKind::Chain: return "chain";
     case NodeKind::Fork: return n.patch->remove_duplicates ? "fork" : "fork (keep duplicates)";
     case NodeKind::Split: return fmt::format("split {}", n.patch->unit ? n.patch->unit->name : "");
     case NodeKind::Invert: return "invert (~)";
     case NodeKind::Negate: return "negate (-)";
-    case NodeKind::Unit: return n.patch->unit ? unit_text(*n.patch) : "unit";
+    case NodeKind::Unit: return n.patch->unit ? unit_text(*n.patch, off) : "unit";
     }
     return "?";
 }
@@ -41,7 +41,7 @@ std::string position(const SourceSet& sources, Span s) {
 
 void print_node(const Graph& g, const SourceSet& sources, NodeId id, int depth, std::string& out, std::string_view prefix) {
     const Node& n = g.nodes[id];
-    std::string label = std::string(prefix) + node_label(n);
+    std::string label = std::string(prefix) + node_label(n, g.data_offset);
     out += fmt::format("{:>4} {:<8} {}{:<{}} | {} -> {}\n", id, position(sources, n.span), std::string(static_cast<size_t>(depth) * 2, ' '),
                        label, std::max(0, 44 - depth * 2), describe(n.in, g.data_offset), describe(n.out, g.data_offset));
     for (size_t i = 0; i < n.children.size(); ++i) {
@@ -65,7 +65,26 @@ std::string dot_escape(std::string s) {
 
 }  // namespace
 
-std::string unit_text(const Patch& p) {
+// Arguments back in the user's numbering (data_offset) where the parameter kind has one.
+Value as_written(const Value& v, ArgKind k, int off) {
+    auto user = [&](const Value& x) { return x.is(Value::Kind::Int) ? Value::integer(x.i + off, x.span) : x; };
+    switch (k) {
+    case ArgKind::Port: case ArgKind::PortRef: case ArgKind::OptPort: case ArgKind::Channel: case ArgKind::ChannelRef:
+    case ArgKind::OptChannel: case ArgKind::Program: case ArgKind::ProgramRef: case ArgKind::SceneRef: case ArgKind::SubsceneRef:
+        return user(v);
+    case ArgKind::Ports: case ArgKind::Channels: case ArgKind::Programs: {
+        std::vector<Value> xs;
+        for (const Value& x : v.elements()) xs.push_back(user(x));
+        return Value::list(std::move(xs), v.span);
+    }
+    case ArgKind::OutputProgram:
+        if (v.is(Value::Kind::Tuple)) return Value::tuple({(*v.items)[0], user((*v.items)[1])}, v.span);
+        return user(v);
+    default: return v;
+    }
+}
+
+std::string unit_text(const Patch& p, int off) {
     const Overload& ov = p.unit->overloads[static_cast<size_t>(p.overload)];
     std::string out = std::string(p.unit->name) + "(";
     size_t shown = 0;
@@ -74,7 +93,7 @@ std::string unit_text(const Patch& p) {
         if (a.is(Value::Kind::Patch)) continue;
         if (ov.params[i].def.kind != ParamDefault::Kind::Required && (a.is(Value::Kind::None) || (a.is(Value::Kind::Dict) && a.entries->empty())))
             continue;
-        out += fmt::format("{}{}={}", shown++ ? ", " : "", ov.params[i].name, arg_text(a));
+        out += fmt::format("{}{}={}", shown++ ? ", " : "", ov.params[i].name, arg_text(as_written(a, ov.params[i].kind, off)));
     }
     return out + ")";
 }
@@ -104,8 +123,9 @@ std::string print_dot(const Graph& g, const SourceSet& sources) {
             out += fmt::format("  {} [shape={}, label=\"\", width=0.1, height=0.1];\n", name, shape);
             return name;
         };
-        auto edge = [&](const std::string& a, const std::string& b, const EventSet& t, std::string_view extra = "") {
-            out += fmt::format("  {} -> {} [label=\"{}{}\"{}];\n", a, b, dot_escape(std::string(extra)), dot_escape(describe(t, g.data_offset)),
+        auto edge = [&](const std::string& a, const std::string& b, const EventSet& t, std::string_view key = "") {
+            std::string label = key.empty() ? "" : dot_escape(std::string(key)) + "\\n";
+            out += fmt::format("  {} -> {} [label=\"{}{}\"{}];\n", a, b, label, dot_escape(describe(t, g.data_offset)),
                                t.empty() ? ", style=dashed, color=gray" : "");
         };
         switch (n.kind) {
@@ -130,7 +150,7 @@ std::string print_dot(const Graph& g, const SourceSet& sources) {
                 Ends c = emit(n.children[i]);
                 std::string key;
                 if (n.kind == NodeKind::Split)
-                    key = (n.patch->has_else && i + 1 == n.children.size() ? std::string("else") : arg_text(n.patch->keys[i])) + "\\n";
+                    key = n.patch->has_else && i + 1 == n.children.size() ? std::string("else") : arg_text(n.patch->keys[i]);
                 edge(in, c.in, g.nodes[n.children[i]].in, key);
                 edge(c.out, merge, g.nodes[n.children[i]].out);
             }
@@ -138,8 +158,8 @@ std::string print_dot(const Graph& g, const SourceSet& sources) {
         }
         case NodeKind::Invert: case NodeKind::Negate: case NodeKind::Unit: {
             std::string name = fmt::format("n{}", id);
-            std::string label = node_label(n);
-            if (n.kind != NodeKind::Unit) label = (n.kind == NodeKind::Invert ? "~" : "-") + node_label(g.nodes[n.children[0]]);
+            std::string label = node_label(n, g.data_offset);
+            if (n.kind != NodeKind::Unit) label = (n.kind == NodeKind::Invert ? "~" : "-") + node_label(g.nodes[n.children[0]], g.data_offset);
             out += fmt::format("  {} [label=\"{}\\n{}\"];\n", name, dot_escape(label), position(sources, n.span));
             return {name, name};
         }

@@ -28,6 +28,8 @@ EventSet EventSet::join(const EventSet& o) const {
 std::string describe_types(uint32_t t) {
     if (t == 0) return "nothing";
     if ((t & ANY) == (ANY & ~DUMMY) || (t & ANY) == ANY) return "every event";
+    uint32_t missing = (ANY & ~DUMMY) & ~t;
+    if (std::popcount(missing) <= 3 && (t & ~DUMMY) != 0 && std::popcount(t & ~DUMMY) > 3) return "any but " + describe_types(missing);
     std::string out;
     for (const auto& n : event_type_names) {
         if (n.single || n.mask == 0 || n.mask == ANY || n.mask == SYSTEM) continue;
@@ -44,7 +46,7 @@ std::string describe_types(uint32_t t) {
 std::string describe(const EventSet& s, int off) {
     if (s.empty()) return "no events";
     std::string types = describe_types(s.types);
-    std::string out = types == "every event" ? "events of any type" : types + " events";
+    std::string out = types == "every event" ? "events of any type" : types.starts_with("any but") ? "events of " + types : types + " events";
     auto list = [&](uint64_t bits, int n) {
         std::string l;
         for (int i = 0; i < n; ++i)

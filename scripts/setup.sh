@@ -4,6 +4,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   tao-pegtl-dev libfmt-dev libcli11-dev doctest-dev
+  graphviz
 )
 missing=()
 for p in "${packages[@]}"; do
