@@ -58,6 +58,7 @@ using ExprNode = std::variant<Name, IntLit, FloatLit, StrLit, NoneLit, BoolLit, 
 struct Expr {
     Span span;
     ExprNode node;
+    uint32_t depth = 1;  // nesting of this expression tree (bounded by the parser)
     template <class T> const T* as() const { return std::get_if<T>(&node); }
 };
 

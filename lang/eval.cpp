@@ -33,6 +33,7 @@ Value Evaluator::error(Span at, std::string message) {
 // ---- statements -------------------------------------------------------------------------
 
 void Evaluator::exec(const ast::Stmt& s) {
+    comprehension_steps_ = 0;  // the loop budget is per statement
     std::visit(
         [&](const auto& node) {
             using T = std::decay_t<decltype(node)>;
@@ -267,6 +268,14 @@ Value Evaluator::eval_name(const ast::Name& n, Span span) {
 }
 
 Value Evaluator::eval(const ast::Expr& e) {
+    Value v = eval_node(e);
+    // Values share their parts, so `a = [x, x]; b = [a, a]; ...` doubles in size with each line:
+    // bound what one value may hold, counting nested elements, so nothing later runs away.
+    if (v.weight > options_.max_weight) return error(e.span, fmt::format("value is too large (more than {} elements, counting nested ones)", options_.max_weight));
+    return v;
+}
+
+Value Evaluator::eval_node(const ast::Expr& e) {
     using namespace ast;
     Span sp = e.span;
     return std::visit(
@@ -352,12 +361,20 @@ Value Evaluator::eval(const ast::Expr& e) {
                 return Value::list(std::move(items), sp);
             } else if constexpr (std::is_same_v<T, DictComp>) {
                 std::vector<std::pair<Value, Value>> entries;
+                std::unordered_map<std::string, size_t> index;  // key text -> entry (ints, strings, masks)
                 scopes_.emplace_back();
                 eval_comprehension(n.fors, 0, [&] {
                     Value k = eval(*n.key);
                     Value v = eval(*n.value);
-                    for (auto& [ek, ev] : entries)
-                        if (values_equal(ek, k)) { ev = v; return true; }
+                    bool simple = k.is_int() || k.is(Value::Kind::Str) || k.is(Value::Kind::TypeMask) || k.is(Value::Kind::None);
+                    if (simple) {
+                        std::string key = (k.is(Value::Kind::Str) ? "s" : "n") + (k.is(Value::Kind::Str) ? k.s : std::to_string(k.as_int()) + (k.is(Value::Kind::TypeMask) ? "m" : ""));
+                        auto [it, fresh] = index.emplace(key, entries.size());
+                        if (!fresh) { entries[it->second].second = v; return true; }
+                    } else {
+                        for (auto& [ek, ev] : entries)
+                            if (values_equal(ek, k)) { ev = v; return true; }
+                    }
                     entries.emplace_back(std::move(k), std::move(v));
                     return entries.size() < options_.max_sequence;
                 });
@@ -383,6 +400,10 @@ Value Evaluator::eval_comprehension(const std::vector<ast::CompFor>& fors, size_
     auto items = iterate(iterable, f.iter->span);
     if (!items) return Value::boolean(false);
     for (const Value& item : *items) {
+        if (++comprehension_steps_ > options_.max_sequence * 4) {
+            error(f.iter->span, fmt::format("comprehension takes more than {} steps", options_.max_sequence * 4));
+            return Value::boolean(false);
+        }
         if (f.targets.size() == 1) {
             scopes_.back()[f.targets[0]] = item;
         } else {
@@ -425,12 +446,13 @@ std::optional<std::vector<Value>> Evaluator::iterate(const Value& v, Span span) 
     }
     case Value::Kind::Range: {
         std::vector<Value> out;
-        for (int64_t i = v.i; v.i3 > 0 ? i < v.i2 : i > v.i2; i += v.i3) {
+        for (int64_t i = v.i; v.i3 > 0 ? i < v.i2 : i > v.i2;) {
             if (out.size() >= options_.max_sequence) {
                 error(span, fmt::format("range has more than {} items", options_.max_sequence));
                 return std::nullopt;
             }
             out.push_back(Value::integer(i, v.span));
+            if (__builtin_add_overflow(i, v.i3, &i)) break;  // stepped past the end of int64
         }
         return out;
     }
@@ -516,15 +538,23 @@ Value Evaluator::arithmetic(ast::BinOp op, const Value& l, const Value& r, Span 
             if (y == 0) return error(span, "modulo by zero");
             if (fl) { double m = std::fmod(x, y); if (m != 0 && ((m < 0) != (y < 0))) m += y; return Value::real(m, span); }
             if (c == -1) return Value::integer(0, span);
-            return Value::integer(a - floor_div(a, c) * c, span);
+            {
+                int64_t m = a % c;  // Python's sign rule: the result has the divisor's sign
+                if (m != 0 && ((m < 0) != (c < 0))) m += c;
+                return Value::integer(m, span);
+            }
         case BinOp::Pow: {
             if (fl || c < 0) {
                 if (x == 0 && y < 0) return error(span, "zero to a negative power");
                 return Value::real(std::pow(x, y), span);
             }
-            int64_t v = 1;
-            for (int64_t i = 0; i < c; ++i)
-                if (__builtin_mul_overflow(v, a, &v)) return error(span, "integer overflow in a compile-time expression");
+            if (a == 0 || a == 1) return Value::integer(c == 0 ? 1 : a, span);
+            if (a == -1) return Value::integer(c % 2 ? -1 : 1, span);
+            int64_t v = 1, base = a;
+            for (int64_t e = c; e > 0; e >>= 1) {  // |a| >= 2: at most 63 useful steps before overflow
+                if ((e & 1) && __builtin_mul_overflow(v, base, &v)) return error(span, "integer overflow in a compile-time expression");
+                if (e > 1 && __builtin_mul_overflow(base, base, &base)) return error(span, "integer overflow in a compile-time expression");
+            }
             return Value::integer(v, span);
         }
         case BinOp::Shl: case BinOp::Shr:
@@ -561,9 +591,12 @@ Value Evaluator::arithmetic(ast::BinOp op, const Value& l, const Value& r, Span 
             return selector_op(op == BinOp::BitAnd, l, r, span);
         break;
     case BinOp::Add:
-        if (l.is(K::Str) && r.is(K::Str)) return Value::str(l.s + r.s, span);
-        if (l.is(K::Bytes) && r.is(K::Bytes)) return Value::bytes(l.s + r.s, span);
+        if ((l.is(K::Str) && r.is(K::Str)) || (l.is(K::Bytes) && r.is(K::Bytes))) {
+            if (l.s.size() + r.s.size() > options_.max_sequence) return error(span, "string is too large for a patch");
+            return l.is(K::Str) ? Value::str(l.s + r.s, span) : Value::bytes(l.s + r.s, span);
+        }
         if ((l.is(K::List) && r.is(K::List)) || (l.is(K::Tuple) && r.is(K::Tuple))) {
+            if (l.items->size() + r.items->size() > options_.max_sequence) return error(span, "sequence is too large for a patch");
             std::vector<Value> all = *l.items;
             all.insert(all.end(), r.items->begin(), r.items->end());
             return Value::list(std::move(all), span, l.kind);
@@ -575,7 +608,7 @@ Value Evaluator::arithmetic(ast::BinOp op, const Value& l, const Value& r, Span 
         if (seq && n->is_int()) {
             int64_t times = std::max<int64_t>(0, n->as_int());
             size_t len = seq->is(K::Str) ? seq->s.size() : seq->items->size();
-            if (len * static_cast<size_t>(times) > options_.max_sequence) return error(span, "sequence repetition is too large");
+            if (len != 0 && static_cast<uint64_t>(times) > options_.max_sequence / len) return error(span, "sequence repetition is too large");
             if (seq->is(K::Str)) {
                 std::string s;
                 for (int64_t i = 0; i < times; ++i) s += seq->s;
@@ -898,9 +931,11 @@ Value Evaluator::eval_subscript(const ast::Subscript& s, Span span) {
         }
         std::vector<Value> out;
         std::string str;
-        for (int64_t i = lo; step > 0 ? i < hi : i > hi; i += step) {
+        for (int64_t i = lo; step > 0 ? i < hi : i > hi;) {
+            if (i < 0 || i >= static_cast<int64_t>(size)) break;
             if (v.is(Value::Kind::Str)) str += v.s[static_cast<size_t>(i)];
             else out.push_back((*v.items)[static_cast<size_t>(i)]);
+            if (__builtin_add_overflow(i, step, &i)) break;
         }
         return v.is(Value::Kind::Str) ? Value::str(str, span) : Value::list(std::move(out), span, v.kind);
     }

@@ -221,10 +221,12 @@ Value Evaluator::call_builtin(const std::string& name, Arguments args) {
         if (name == "abs") return x.is(Value::Kind::Float) ? Value::real(std::abs(x.f), sp) : Value::integer(std::abs(x.as_int()), sp);
         if (a.size() == 2) {
             if (!a[1].is_int()) return error(a[1].span, "round() digits must be an integer");
-            double f = std::pow(10.0, static_cast<double>(a[1].as_int()));
+            double f = std::pow(10.0, static_cast<double>(std::clamp<int64_t>(a[1].as_int(), -308, 308)));
             return Value::real(std::nearbyint(x.as_double() * f) / f, sp);
         }
-        return Value::integer(static_cast<int64_t>(std::nearbyint(x.as_double())), sp);  // banker's rounding, as Python
+        double r = std::nearbyint(x.as_double());  // banker's rounding, as Python
+        if (!std::isfinite(r) || std::abs(r) > 9.2e18) return error(x.span, "round() of a value that does not fit an integer");
+        return Value::integer(static_cast<int64_t>(r), sp);
     }
     if (name == "enumerate" || name == "zip") {
         std::vector<std::vector<Value>> seqs;
@@ -373,7 +375,11 @@ Value Evaluator::call_config(Arguments args) {
         } else if (key == "initial_scene") {
             initial_scene_span_ = v.span;
             // Kept as written: mididings reads it when the engine starts, with the final data_offset.
-            if (v.is_int() && !v.is(Value::Kind::Bool)) initial_scene_written_ = std::make_pair(v.i, std::optional<int64_t>{});
+            auto scene_number = [](const Value& x) { return x.is_int() && !x.is(Value::Kind::Bool) && x.i >= 0 && x.i <= 65536; };
+            if ((v.is_int() && !scene_number(v)) ||
+                (v.is(Value::Kind::Tuple) && v.items->size() == 2 && !(scene_number((*v.items)[0]) && scene_number((*v.items)[1]))))
+                bad("a scene number or (scene, subscene), 0..65536");
+            else if (v.is_int() && !v.is(Value::Kind::Bool)) initial_scene_written_ = std::make_pair(v.i, std::optional<int64_t>{});
             else if (v.is(Value::Kind::Tuple) && v.items->size() == 2 && (*v.items)[0].is_int() && (*v.items)[1].is_int())
                 initial_scene_written_ = std::make_pair((*v.items)[0].i, std::optional<int64_t>((*v.items)[1].i));
             else bad("a scene number or (scene, subscene)");

@@ -15,8 +15,15 @@
 namespace mdc {
 namespace {
 
+constexpr size_t max_channels = 65536;  // channels one side of a mapping line may name
+constexpr int max_globs = 8;
+
 // Expands every {a..b} and {x,y} in `text`; returns false with a message on a malformed glob.
-bool expand_globs(const std::string& text, std::vector<std::string>& out, std::string& problem) {
+bool expand_globs(const std::string& text, std::vector<std::string>& out, std::string& problem, int level = 0) {
+    if (level > max_globs) {
+        problem = fmt::format("a channel name may hold at most {} ranges or lists", max_globs);
+        return false;
+    }
     size_t open = text.find('{');
     if (open == std::string::npos) {
         out.push_back(text);
@@ -57,7 +64,11 @@ bool expand_globs(const std::string& text, std::vector<std::string>& out, std::s
         }
     }
     std::vector<std::string> rests;
-    if (!expand_globs(text.substr(close + 1), rests, problem)) return false;
+    if (!expand_globs(text.substr(close + 1), rests, problem, level + 1)) return false;
+    if (choices.size() * rests.size() + out.size() > max_channels) {
+        problem = fmt::format("the ranges expand to more than {} channels", max_channels);
+        return false;
+    }
     for (const std::string& c : choices)
         for (const std::string& r : rests) out.push_back(text.substr(0, open) + c + r);
     return true;

@@ -26,6 +26,7 @@ struct EvalOptions {
     std::string patch_dir;  // where Python modules next to the patch are looked up
     unsigned max_call_depth = 64;     // macro recursion
     size_t max_sequence = 1u << 20;   // largest list/range a patch may build
+    uint64_t max_weight = 1u << 22;   // most elements one value may hold, nested ones counted
 };
 
 // What a Python module file defines at its top level (functions, assignments, imports), read
@@ -56,6 +57,7 @@ private:
     const Value* lookup(const std::string& name) const;
     std::unordered_map<std::string, Value> builtins_;
     unsigned call_depth_ = 0;
+    size_t comprehension_steps_ = 0;  // loop steps of the outermost comprehension being evaluated
     bool config_called_ = false;
     bool units_built_ = false;  // a unit was built before config(): offsets already applied
     Span entry_span_;
@@ -67,6 +69,7 @@ private:
     void exec_assign(const ast::Assign& s, Span span);
     void bind(const std::string& name, Value v);
     Value eval(const ast::Expr& e);
+    Value eval_node(const ast::Expr& e);
     Value eval_name(const ast::Name& n, Span span);
     Value eval_binary(const ast::Binary& b, Span span);
     Value eval_unary(const ast::Unary& u, Span span);

@@ -101,6 +101,12 @@ struct State {
     }
 };
 
+// The deepest expression the parser builds: long operator chains (`a + b + ...`) and trailers
+// (`f()()...`) nest without brackets, and everything after the parser recurses over the tree.
+constexpr uint32_t max_expr_depth = 400;
+
+void set_display_depth(Expr& e);
+
 // Skips the separator that every token rule matches before itself, so spans start at the token.
 const char* skip_space(const char* p, const char* e) {
     while (p < e) {
@@ -158,6 +164,9 @@ template <> constexpr const char* error_message<g::def_colon> = "expected ':' af
 template <> constexpr const char* error_message<g::top_expr> = "expected an expression";
 template <> constexpr const char* error_message<g::end_of_line> = "expected end of line";
 
+struct SyntaxError;
+[[noreturn]] void too_deep(const char* at);
+
 struct SyntaxError {
     const char* at;
     std::string message;
@@ -165,6 +174,14 @@ struct SyntaxError {
     std::string note;
     bool rest_of_file = false;  // the error swallows the rest of the file (an unterminated triple-quoted string)
 };
+
+[[noreturn]] void too_deep(const char* at) {
+    throw SyntaxError{at, fmt::format("expression is nested too deeply (more than {} levels)", max_expr_depth)};
+}
+
+void check_depth(const ExprPtr& e, const char* at) {
+    if (e->depth > max_expr_depth) too_deep(at);
+}
 
 // What the parser sees at p, for messages: a name, a number, a quoted character, or the end.
 std::string describe_token(const char* p, const char* e) {
@@ -537,9 +554,28 @@ template <> struct action<g::paren_atom> {
             result = make(sp, std::move(t));
         }
         st.stack.resize(f.stack_base);
+        set_display_depth(*result);
+        check_depth(result, in.begin());
         st.stack.push_back(std::move(result));
     }
 };
+
+// A display or comprehension is one level deeper than its deepest item (items were already
+// checked; the count of bracket levels is bounded separately).
+void set_display_depth(Expr& e) {
+    uint32_t d = 0;
+    std::visit([&](const auto& n) {
+        using T = std::decay_t<decltype(n)>;
+        if constexpr (std::is_same_v<T, ListExpr> || std::is_same_v<T, TupleExpr> || std::is_same_v<T, SetExpr>)
+            for (const ExprPtr& x : n.items) d = std::max(d, x->depth);
+        else if constexpr (std::is_same_v<T, DictExpr>)
+            for (const DictItem& x : n.items) d = std::max({d, x.key ? x.key->depth : 0u, x.value->depth});
+        else if constexpr (std::is_same_v<T, ListComp>) d = n.element->depth;
+        else if constexpr (std::is_same_v<T, DictComp>) d = std::max(n.key->depth, n.value->depth);
+        else d = e.depth - 1;
+    }, e.node);
+    e.depth = std::max(e.depth, d + 1);
+}
 
 template <> struct action<g::list_atom> {
     template <class In> static void apply(const In& in, State& st) {
@@ -556,6 +592,8 @@ template <> struct action<g::list_atom> {
             result = make(sp, std::move(l));
         }
         st.stack.resize(f.stack_base);
+        set_display_depth(*result);
+        check_depth(result, in.begin());
         st.stack.push_back(std::move(result));
     }
 };
@@ -606,6 +644,8 @@ template <> struct action<g::dict_atom> {
             result = make(sp, std::move(d));
         }
         st.stack.resize(f.stack_base);
+        set_display_depth(*result);
+        check_depth(result, in.begin());
         st.stack.push_back(std::move(result));
     }
 };
@@ -664,7 +704,13 @@ template <> struct action<g::call_trailer> {
         st.stack.resize(f.stack_base);
         c.func = st.pop();
         Span sp = Span::join(c.func->span, st.span(in.begin(), in.end()));
-        st.stack.push_back(make(sp, std::move(c)));
+        uint32_t depth = c.func->depth;
+        for (const ExprPtr& a : c.args) depth = std::max(depth, a->depth);
+        for (const Keyword& k : c.keywords) depth = std::max(depth, k.value->depth);
+        ExprPtr e = make(sp, std::move(c));
+        e->depth = depth + 1;
+        check_depth(e, in.begin());
+        st.stack.push_back(std::move(e));
     }
 };
 
@@ -703,7 +749,11 @@ template <> struct action<g::subscript_trailer> {
         }
         ExprPtr value = st.pop();
         Span all = Span::join(value->span, sp);
-        st.stack.push_back(make(all, Subscript{std::move(value), std::move(index)}));
+        uint32_t depth = std::max(value->depth, index->depth) + 1;
+        ExprPtr e = make(all, Subscript{std::move(value), std::move(index)});
+        e->depth = depth;
+        check_depth(e, in.begin());
+        st.stack.push_back(std::move(e));
     }
 };
 template <> struct action<g::attr_name> {
@@ -711,7 +761,11 @@ template <> struct action<g::attr_name> {
         ExprPtr value = st.pop();
         Span name_span = st.span(in.begin(), in.end());
         Span all = Span::join(value->span, name_span);
-        st.stack.push_back(make(all, Attribute{std::move(value), in.string(), name_span}));
+        uint32_t depth = value->depth + 1;
+        ExprPtr e = make(all, Attribute{std::move(value), in.string(), name_span});
+        e->depth = depth;
+        check_depth(e, in.begin());
+        st.stack.push_back(std::move(e));
     }
 };
 
@@ -754,7 +808,11 @@ void combine_binary(State& st) {
     BinOp op = std::get<BinOp>(st.ops.back());
     st.ops.pop_back();
     Span sp = Span::join(left->span, right->span);
-    st.stack.push_back(make(sp, Binary{op, std::move(left), std::move(right)}));
+    uint32_t depth = std::max(left->depth, right->depth) + 1;
+    ExprPtr e = make(sp, Binary{op, std::move(left), std::move(right)});
+    e->depth = depth;
+    check_depth(e, st.base + sp.begin);
+    st.stack.push_back(std::move(e));
 }
 #define MDC_BINARY_ACTION(rule)                                                   \
     template <class S> struct action<g::rule<S>> {                                \
@@ -774,7 +832,11 @@ void combine_unary(State& st, const char* op_begin, const char* op_end) {
     UnOp op = std::get<UnOp>(st.ops.back());
     st.ops.pop_back();
     Span sp = Span::join(st.span(skip_space(op_begin, op_end), op_end), operand->span);
-    st.stack.push_back(make(sp, Unary{op, std::move(operand)}));
+    uint32_t depth = operand->depth + 1;
+    ExprPtr e = make(sp, Unary{op, std::move(operand)});
+    e->depth = depth;
+    check_depth(e, st.base + sp.begin);
+    st.stack.push_back(std::move(e));
 }
 template <class S> struct action<g::unary_expr<S>> {
     template <class In> static void apply(const In& in, State& st) { combine_unary(st, in.begin(), in.end()); }
@@ -829,7 +891,11 @@ template <class S> struct action<g::cond_tail<S>> {
         ExprPtr cond = st.pop();
         ExprPtr then = st.pop();
         Span sp = Span::join(then->span, orelse->span);
-        st.stack.push_back(make(sp, Conditional{std::move(cond), std::move(then), std::move(orelse)}));
+        uint32_t depth = std::max({cond->depth, then->depth, orelse->depth}) + 1;
+        ExprPtr e = make(sp, Conditional{std::move(cond), std::move(then), std::move(orelse)});
+        e->depth = depth;
+        check_depth(e, st.base + sp.begin);
+        st.stack.push_back(std::move(e));
     }
 };
 

@@ -63,6 +63,7 @@ struct Value {
     std::shared_ptr<const MacroValue> macro;
     std::shared_ptr<const PythonInstance> instance;
     const UnitInfo* unit = nullptr;
+    uint64_t weight = 1;  // 1 + the weight of every element, nested ones included (saturating)
 
     static Value error(Span s = {}) { return make(Kind::Error, s); }
     static Value none(Span s = {}) { return make(Kind::None, s); }
@@ -74,15 +75,18 @@ struct Value {
     static Value mask(uint32_t m, Span s = {}) { Value v = make(Kind::TypeMask, s); v.i = m; return v; }
     static Value list(std::vector<Value> xs, Span s = {}, Kind k = Kind::List) {
         Value v = make(k, s);
+        for (const Value& x : xs) v.weight = saturating_add(v.weight, x.weight);
         v.items = std::make_shared<const std::vector<Value>>(std::move(xs));
         return v;
     }
     static Value tuple(std::vector<Value> xs, Span s = {}) { return list(std::move(xs), s, Kind::Tuple); }
     static Value dict(std::vector<std::pair<Value, Value>> es, Span s = {}) {
         Value v = make(Kind::Dict, s);
+        for (const auto& [k, x] : es) v.weight = saturating_add(v.weight, saturating_add(k.weight, x.weight));
         v.entries = std::make_shared<const std::vector<std::pair<Value, Value>>>(std::move(es));
         return v;
     }
+    static uint64_t saturating_add(uint64_t a, uint64_t b) { return a + b < a ? ~0ull : a + b; }
     static Value make(Kind k, Span s) {
         Value v;
         v.kind = k;

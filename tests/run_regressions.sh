@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Inputs that once crashed or hung the front end (found by the fuzzer, fuzz/regressions/): each must
+# now end, within seconds, with exit 0 (valid) or 65 (diagnostics) — never a crash or a hang.
+set -u
+mdc=$(realpath "$1"); dir=$2
+pass=0; fail=0
+cd "$dir" || exit 2
+for f in *.mdp; do
+  timeout 20 "$mdc" check "$f" >/dev/null 2>/tmp/mdc_regr.$$; code=$?
+  if [ $code -eq 0 ] || [ $code -eq 65 ]; then pass=$((pass+1)); else
+    fail=$((fail+1)); echo "FAIL $f: exit $code"; tail -5 /tmp/mdc_regr.$$; fi
+done
+rm -f /tmp/mdc_regr.$$
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
