@@ -6,17 +6,34 @@
 
 #include "commands.h"
 #include "lang/check.h"
+#include "lang/passes/pass.h"
 
 namespace mdc::cli {
 
 int run_dump(const DumpArgs& args) {
-    CompileStage stage = args.stage == "ast" ? CompileStage::Ast : CompileStage::Ir;
-    DumpFormat format = args.format == "dot" ? DumpFormat::Dot : DumpFormat::Text;
-    if (stage == CompileStage::Ast && format == DumpFormat::Dot) {
-        fmt::print(stderr, "mdc: error: --format dot is for the IR stages (use --stage ir)\n");
+    DumpOptions options;
+    options.stage = args.stage == "ast" ? CompileStage::Ast : args.stage == "opt" ? CompileStage::Opt : CompileStage::Ir;
+    options.format = args.format == "dot" ? DumpFormat::Dot : DumpFormat::Text;
+    options.opt_level = args.opt_level;
+    if (options.stage == CompileStage::Ast && options.format == DumpFormat::Dot) {
+        fmt::print(stderr, "mdc: error: --format dot is for the IR stages (use --stage ir or opt)\n");
         return exit_usage;
     }
-    DumpOutcome out = dump_patch_file(args.file, stage, format);
+    for (const std::string& p : args.passes) {
+        if (!ir::find_pass(p)) {
+            std::string names;
+            for (const ir::PassInfo& info : ir::all_passes()) names += (names.empty() ? "" : ", ") + std::string(info.name);
+            fmt::print(stderr, "mdc: error: no pass named '{}' (passes: {})\n", p, names);
+            return exit_usage;
+        }
+        options.stage = CompileStage::Opt;
+    }
+    options.passes = args.passes;
+    DumpOutcome out = dump_patch_file(args.file, options);
+    if (!out.internal_error.empty()) {
+        fmt::print(stderr, "mdc: internal error: {}\nplease report this with the patch; mdc {}\n", out.internal_error, MDC_VERSION);
+        return exit_internal;
+    }
     if (!out.check.io_error.empty()) {
         fmt::print(stderr, "{}: error: {}\n", args.file, out.check.io_error);
         return exit_io;

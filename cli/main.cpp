@@ -17,7 +17,11 @@ int main(int argc, char** argv) {
     mdc::cli::DumpArgs dump;
     CLI::App* dump_cmd = app.add_subcommand("dump", "Show a compiler stage of a patch: its AST, or its typed graph as text or Graphviz DOT");
     dump_cmd->add_option("patch", dump.file, "Patch file (.mdp)")->required();
-    dump_cmd->add_option("--stage", dump.stage, "Stage to show")->check(CLI::IsMember({"ast", "ir"}))->capture_default_str();
+    dump_cmd->add_option("--stage", dump.stage, "Stage to show: ast, ir (typed graph), opt (after the passes)")
+        ->check(CLI::IsMember({"ast", "ir", "opt"}))->capture_default_str();
+    dump_cmd->add_option("-O", dump.opt_level, "With --stage opt: -O0 runs no pass, -O2 every pass")
+        ->check(CLI::IsMember({0, 2}))->capture_default_str();
+    dump_cmd->add_option("--pass", dump.passes, "Run only this pass (repeatable; implies --stage opt)");
     dump_cmd->add_option("--format", dump.format, "Output format")->check(CLI::IsMember({"text", "dot"}))->capture_default_str();
 
     mdc::cli::UnitsArgs units;

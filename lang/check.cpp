@@ -11,6 +11,7 @@
 #include "diag.h"
 #include "evaluator.h"
 #include "ir.h"
+#include "passes/pass.h"
 #include "parse.h"
 
 #include <filesystem>
@@ -57,7 +58,9 @@ CheckOutcome outcome(const Compiled& c) {
 
 }  // namespace
 
-DumpOutcome dump_patch_file(const std::string& path, CompileStage stage, DumpFormat format) {
+DumpOutcome dump_patch_file(const std::string& path, const DumpOptions& options) {
+    CompileStage stage = options.stage;
+    DumpFormat format = options.format;
     DumpOutcome out;
     std::string text;
     out.check.io_error = read_file(path, text);
@@ -66,6 +69,20 @@ DumpOutcome dump_patch_file(const std::string& path, CompileStage stage, DumpFor
     compile(c, path, std::move(text));
     out.check = outcome(c);
     if (out.check.errors > 0) return out;
+    if (stage == CompileStage::Opt) {
+        std::vector<const ir::PassInfo*> list;
+        if (!options.passes.empty()) {
+            for (const std::string& name : options.passes) list.push_back(ir::find_pass(name));
+        } else if (options.opt_level >= 2) {
+            for (const ir::PassInfo& p : ir::all_passes()) list.push_back(&p);
+            list.push_back(ir::find_pass("flatten"));
+        }
+        ir::PassReport report = ir::run_passes(c.graph, list, /*verify_each=*/true);
+        if (!report.error.empty()) {
+            out.internal_error = report.error;
+            return out;
+        }
+    }
     if (stage == CompileStage::Ast) out.text = ast::print(c.module, c.sources);
     else out.text = format == DumpFormat::Dot ? ir::print_dot(c.graph, c.sources) : ir::print_text(c.graph, c.sources);
     return out;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace mdc {
 
@@ -16,13 +17,20 @@ struct CheckOutcome {
 
 CheckOutcome check_patch_file(const std::string& path, const CheckOptions& options);
 
-enum class CompileStage { Ast, Ir };
+enum class CompileStage { Ast, Ir, Opt };
 enum class DumpFormat { Text, Dot };
+struct DumpOptions {
+    CompileStage stage = CompileStage::Ir;
+    DumpFormat format = DumpFormat::Text;
+    int opt_level = 2;                // for the opt stage: 0 runs no pass, 2 all of them
+    std::vector<std::string> passes;  // for the opt stage: run only these, in this order
+};
 struct DumpOutcome {
     CheckOutcome check;
-    std::string text;  // the stage, printed (empty when the patch has errors)
+    std::string text;           // the stage, printed (empty when the patch has errors)
+    std::string internal_error; // a pass broke the IR (a bug in mdc)
 };
-DumpOutcome dump_patch_file(const std::string& path, CompileStage stage, DumpFormat format);
+DumpOutcome dump_patch_file(const std::string& path, const DumpOptions& options);
 // The same on text in memory (`name` is used in diagnostics; relative imports resolve from its folder).
 CheckOutcome check_patch_source(const std::string& name, std::string text, const CheckOptions& options);
 

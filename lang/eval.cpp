@@ -268,7 +268,18 @@ Value Evaluator::eval_name(const ast::Name& n, Span span) {
 }
 
 Value Evaluator::eval(const ast::Expr& e) {
+    // Macros multiply the depth of their bodies; the C stack is the limit here.
+    if (eval_depth_ >= options_.max_eval_depth) return error(e.span, fmt::format("evaluation nests more than {} levels deep (through patch macros)", options_.max_eval_depth));
+    ++eval_depth_;
     Value v = eval_node(e);
+    --eval_depth_;
+    work_ += v.is_sequence() || v.is(Value::Kind::Dict) || v.is(Value::Kind::Str) ? v.weight : 0;
+    if (work_ > options_.max_work) {
+        work_ = 0;  // one message
+        return error(e.span, fmt::format("the patch builds too much at compile time (more than {} elements in all)", options_.max_work));
+    }
+    if (v.is(Value::Kind::Patch) && v.weight > options_.max_patch_units)
+        return error(e.span, fmt::format("patch is too large (more than {} units once its shared parts are expanded)", options_.max_patch_units));
     // Values share their parts, so `a = [x, x]; b = [a, a]; ...` doubles in size with each line:
     // bound what one value may hold, counting nested elements, so nothing later runs away.
     if (v.weight > options_.max_weight) return error(e.span, fmt::format("value is too large (more than {} elements, counting nested ones)", options_.max_weight));
@@ -400,8 +411,8 @@ Value Evaluator::eval_comprehension(const std::vector<ast::CompFor>& fors, size_
     auto items = iterate(iterable, f.iter->span);
     if (!items) return Value::boolean(false);
     for (const Value& item : *items) {
-        if (++comprehension_steps_ > options_.max_sequence * 4) {
-            error(f.iter->span, fmt::format("comprehension takes more than {} steps", options_.max_sequence * 4));
+        if (++comprehension_steps_ > options_.max_sequence * 16) {
+            error(f.iter->span, fmt::format("comprehension takes more than {} steps", options_.max_sequence * 16));
             return Value::boolean(false);
         }
         if (f.targets.size() == 1) {
@@ -809,7 +820,7 @@ Value Evaluator::call_macro(const Value& macro, Arguments args) {
     for (size_t i = 0; i < args.positional.size(); ++i) locals[def.params[i].name] = args.positional[i];
     for (size_t k = 0; k < args.keywords.size(); ++k) {
         const auto& [name, v] = args.keywords[k];
-        auto it = std::find_if(def.params.begin(), def.params.end(), [&](const ast::Param& p) { return p.name == name; });
+        auto it = std::find_if(def.params.begin(), def.params.end(), [&, &name = name](const ast::Param& p) { return p.name == name; });
         if (it == def.params.end()) {
             std::vector<std::string_view> names;
             for (const ast::Param& p : def.params) names.push_back(p.name);

@@ -218,7 +218,11 @@ Value Evaluator::call_builtin(const std::string& name, Arguments args) {
         if (!arity(1, name == "round" ? 2 : 1)) return Value::error(sp);
         const Value& x = a[0];
         if (!x.is_number()) return error(x.span, fmt::format("{}() needs a number, got {}", name, what_is(x)));
-        if (name == "abs") return x.is(Value::Kind::Float) ? Value::real(std::abs(x.f), sp) : Value::integer(std::abs(x.as_int()), sp);
+        if (name == "abs") {
+            if (x.is(Value::Kind::Float)) return Value::real(std::abs(x.f), sp);
+            if (x.as_int() == INT64_MIN) return error(x.span, "integer overflow in a compile-time expression");
+            return Value::integer(std::abs(x.as_int()), sp);
+        }
         if (a.size() == 2) {
             if (!a[1].is_int()) return error(a[1].span, "round() digits must be an integer");
             double f = std::pow(10.0, static_cast<double>(std::clamp<int64_t>(a[1].as_int(), -308, 308)));
@@ -319,7 +323,7 @@ Value Evaluator::call_config(Arguments args) {
     for (size_t k = 0; k < args.keywords.size(); ++k) {
         const auto& [key, v] = args.keywords[k];
         Span ks = args.keyword_spans[k];
-        auto bad = [&](std::string_view want) {
+        auto bad = [&, &key = key, &v = v](std::string_view want) {
             error(v.span, fmt::format("config {} must be {}, got {}", key, want, what_is(v)));
         };
         Config& c = out_.config;

@@ -33,6 +33,7 @@ bool is_template(const Value& v);
 Value Evaluator::patch_value(PatchPtr p) {
     if (!p) return Value::error();
     Value v = Value::make(Value::Kind::Patch, p->span);
+    v.weight = patch_weight(*p);
     v.patch = std::move(p);
     return v;
 }
@@ -55,7 +56,7 @@ std::optional<std::pair<int, std::vector<Value>>> Evaluator::bind_overload(const
         }
         for (size_t k = 0; ok && k < args.keywords.size(); ++k) {
             const auto& [name, v] = args.keywords[k];
-            auto it = std::find_if(ov.params.begin(), ov.params.end(), [&](const ParamSpec& p) { return p.name == name; });
+            auto it = std::find_if(ov.params.begin(), ov.params.end(), [&, &name = name](const ParamSpec& p) { return p.name == name; });
             if (it == ov.params.end()) {
                 if (ov.var_keywords && !ov.positional_only_extras) { extra_kw.emplace_back(Value::str(name, args.keyword_spans[k]), v); continue; }
                 ok = false;
@@ -919,7 +920,7 @@ PatchPtr Evaluator::make_split(const UnitInfo& unit, const Value& mapping, ArgKi
             continue;
         }
         Value k;
-        auto tuple_list = [&](auto each) -> Value {
+        auto tuple_list = [&, &key = key](auto each) -> Value {
             std::vector<Value> out;
             auto add = [&](const Value& x) {
                 Value c = each(x);

@@ -25,8 +25,11 @@ namespace mdc {
 struct EvalOptions {
     std::string patch_dir;  // where Python modules next to the patch are looked up
     unsigned max_call_depth = 64;     // macro recursion
-    size_t max_sequence = 1u << 20;   // largest list/range a patch may build
-    uint64_t max_weight = 1u << 22;   // most elements one value may hold, nested ones counted
+    size_t max_sequence = 1u << 16;   // largest list/range/string a patch may build
+    uint64_t max_weight = 1u << 20;   // most elements one value may hold, nested ones counted
+    uint64_t max_patch_units = 1u << 18;  // most units one patch may expand to
+    uint64_t max_work = 1u << 21;     // most elements all displays and comprehensions of a file may build
+    unsigned max_eval_depth = 2000;   // nested evaluation, macros included
 };
 
 // What a Python module file defines at its top level (functions, assignments, imports), read
@@ -57,7 +60,9 @@ private:
     const Value* lookup(const std::string& name) const;
     std::unordered_map<std::string, Value> builtins_;
     unsigned call_depth_ = 0;
-    size_t comprehension_steps_ = 0;  // loop steps of the outermost comprehension being evaluated
+    size_t comprehension_steps_ = 0;
+    unsigned eval_depth_ = 0;
+    uint64_t work_ = 0;  // loop steps of the outermost comprehension being evaluated
     bool config_called_ = false;
     bool units_built_ = false;  // a unit was built before config(): offsets already applied
     Span entry_span_;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -45,14 +46,19 @@ struct Node {
     std::vector<bool> key_matches;  // a split: can each key match anything that reaches it?
 };
 
+// Where a root sits in the engine's flow, which decides what reaches it.
+enum class RootRole : uint8_t { Pre, Scene, SceneSwitch, Post, Control, ProcessFile };
+
 struct Root {
     std::string name;  // "scene 1 'piano'", "control", "pre", "post", "init of scene 1", ...
     NodeId node = no_node;
     bool init_or_exit = false;  // runs on a DUMMY event when a scene starts or ends
+    RootRole role = RootRole::Scene;
 };
 
 struct Graph {
-    std::vector<Node> nodes;
+    std::vector<Node> nodes;  // unreachable nodes may remain after passes; printing follows roots
+    std::vector<std::shared_ptr<const Patch>> owned;  // patches that passes made (folded units)
     std::vector<Root> roots;
     EventSet input;  // what the input ports deliver
     int data_offset = 1;  // for printing user numbers
@@ -60,12 +66,17 @@ struct Graph {
 
 struct BuildOptions {
     bool any_port_input = false;  // convert and benchmarks: any port, no out_ports bound
+    uint64_t max_units = 1u << 20;  // most nodes the graph of all scenes may have
 };
 
 // Builds the graph of a checked patch, propagates types, and reports warnings into `diags`.
 Graph build(const CheckedPatch& checked, DiagSink& diags, const BuildOptions& options = {});
+// Recomputes every node's types from the roots (after a pass changed the graph).
+void retype(Graph& g);
 
 std::string print_text(const Graph& g, const SourceSet& sources);
+// The structure only, one root per line: `patch: Chain[Transpose(offset=7), Channel(channel=2)]`.
+std::string print_shape(const Graph& g);
 std::string print_dot(const Graph& g, const SourceSet& sources);
 
 // A unit call as source-like text with the user's numbering: `Channel(channel=2)`.

@@ -1,6 +1,7 @@
-// Builds the IR graph from a checked patch and propagates static types through it: from the
+// Builds the IR graph from a checked patch, then propagates static types through it: from the
 // input ports (configured in_ports; any port for convert) through pre, each scene and post, and
 // through the control patch; init and exit patches start from the DUMMY event of a scene switch.
+// Typing is its own step (retype), so passes can re-run it after they change the graph.
 #include <fmt/format.h>
 
 #include "engine/event_types.h"
@@ -16,91 +17,88 @@ void check_graph(const Graph& g, const CheckedPatch& checked, DiagSink& diags, c
 
 namespace {
 
-class Builder {
-public:
-    explicit Builder(Graph& g) : g_(g) {}
+EventSet dummy_event() {
+    EventSet d;
+    d.types = DUMMY;
+    return d;
+}
 
-    // Adds the subgraph of `p` fed with `in`; returns its node.
-    NodeId add(const PatchPtr& p, const EventSet& in) {
-        NodeId id = static_cast<NodeId>(g_.nodes.size());
-        g_.nodes.push_back(Node{});
-        Node node;
-        node.span = p->span;
-        node.patch = p.get();
-        node.in = in;
-        switch (p->kind) {
-        case Patch::Kind::Chain: {
-            node.kind = NodeKind::Chain;
-            EventSet cur = in;
-            for (const PatchPtr& c : p->children) {
-                NodeId cid = add(c, cur);
-                node.children.push_back(cid);
-                cur = g_.nodes[cid].out;
-            }
-            node.out = cur;
-            break;
-        }
-        case Patch::Kind::Fork: {
-            node.kind = NodeKind::Fork;
-            for (const PatchPtr& c : p->children) {
-                NodeId cid = add(c, in);
-                node.children.push_back(cid);
-                node.out = node.out.join(g_.nodes[cid].out);
-            }
-            break;
-        }
-        case Patch::Kind::Split: {
-            node.kind = NodeKind::Split;
-            EventSet rest = in;  // what no key takes: the else branch
-            for (size_t i = 0; i < p->children.size(); ++i) {
-                bool is_else = p->has_else && i + 1 == p->children.size();
-                bool matches = true;
-                EventSet branch_in = is_else ? rest : split_branch(*p, p->keys[i], in, rest, matches);
-                if (!is_else) node.key_matches.push_back(matches);
-                NodeId cid = add(p->children[i], branch_in);
-                node.children.push_back(cid);
-                node.out = node.out.join(g_.nodes[cid].out);
-            }
-            break;
-        }
-        case Patch::Kind::Invert: case Patch::Kind::Negate: {
-            node.kind = p->kind == Patch::Kind::Invert ? NodeKind::Invert : NodeKind::Negate;
-            NodeId cid = add(p->children[0], in);
-            node.children.push_back(cid);
-            node.out = negated(*p, in);
-            break;
-        }
-        case Patch::Kind::And: case Patch::Kind::Or:  // only reachable through '%' (built away)
-        case Patch::Kind::Unit: {
-            node.kind = NodeKind::Unit;
-            node.out = p->unit ? transfer(*p, in) : in;
-            // Init/Exit bodies, split-like extras: their patches are typed too.
-            for (const PatchPtr& c : p->children) {
-                if (!c) continue;
-                bool scene_switch_body = p->unit && (p->unit->name == "Init" || p->unit->name == "Exit");
-                EventSet body_in = scene_switch_body ? dummy() : in;
-                NodeId cid = add(c, body_in);
-                node.children.push_back(cid);
-                if (!scene_switch_body) node.out = node.out.join(g_.nodes[cid].out);
-            }
-            break;
-        }
-        }
-        g_.nodes[id] = std::move(node);
-        return id;
+bool is_init_or_exit(const Patch* p) { return p && p->unit && (p->unit->name == "Init" || p->unit->name == "Exit"); }
+
+// The graph's structure, one node per patch node.
+NodeId add(Graph& g, const PatchPtr& p) {
+    NodeId id = static_cast<NodeId>(g.nodes.size());
+    g.nodes.push_back(Node{});
+    Node node;
+    node.span = p->span;
+    node.patch = p.get();
+    switch (p->kind) {
+    case Patch::Kind::Chain: node.kind = NodeKind::Chain; break;
+    case Patch::Kind::Fork: node.kind = NodeKind::Fork; break;
+    case Patch::Kind::Split: node.kind = NodeKind::Split; break;
+    case Patch::Kind::Invert: node.kind = NodeKind::Invert; break;
+    case Patch::Kind::Negate: node.kind = NodeKind::Negate; break;
+    case Patch::Kind::And: case Patch::Kind::Or: case Patch::Kind::Unit: node.kind = NodeKind::Unit; break;
     }
+    for (const PatchPtr& c : p->children)
+        if (c) node.children.push_back(add(g, c));
+    g.nodes[id] = std::move(node);
+    return id;
+}
 
-    static EventSet dummy() {
-        EventSet d;
-        d.types = DUMMY;
-        return d;
+class Typer {
+public:
+    explicit Typer(Graph& g) : g_(g) {}
+
+    EventSet type(NodeId id, const EventSet& in) {
+        Node& n = g_.nodes[id];
+        n.in = in;
+        n.out = {};
+        n.key_matches.clear();
+        switch (n.kind) {
+        case NodeKind::Chain: {
+            EventSet cur = in;
+            for (NodeId c : n.children) cur = type(c, cur);
+            n.out = cur;
+            break;
+        }
+        case NodeKind::Fork:
+            for (NodeId c : n.children) n.out = n.out.join(type(c, in));
+            break;
+        case NodeKind::Split: {
+            const Patch& p = *n.patch;
+            EventSet rest = in;  // what no key takes: the else branch
+            for (size_t i = 0; i < n.children.size(); ++i) {
+                bool is_else = p.has_else && i + 1 == n.children.size();
+                bool matches = true;
+                EventSet branch_in = is_else ? rest : split_branch(p, p.keys[i], in, rest, matches);
+                if (!is_else) n.key_matches.push_back(matches);
+                n.out = n.out.join(type(n.children[i], branch_in));
+            }
+            break;
+        }
+        case NodeKind::Invert: case NodeKind::Negate:
+            type(n.children[0], in);
+            n.out = negated(n, in);
+            break;
+        case NodeKind::Unit: {
+            n.out = n.patch->unit ? transfer(*n.patch, in) : in;
+            bool body_on_switch = is_init_or_exit(n.patch);
+            for (NodeId c : n.children) {  // Init/Exit bodies and split-like extras
+                EventSet body_out = type(c, body_on_switch ? dummy_event() : in);
+                if (!body_on_switch) n.out = n.out.join(body_out);
+            }
+            break;
+        }
+        }
+        return g_.nodes[id].out;
     }
 
 private:
     Graph& g_;
 
     // What reaches the branch of `key` in a split; removes what it takes from `rest`.
-    EventSet split_branch(const Patch& split, const Value& key, const EventSet& in, EventSet& rest, bool& matches) {
+    static EventSet split_branch(const Patch& split, const Value& key, const EventSet& in, EventSet& rest, bool& matches) {
         EventSet b = in;
         std::string_view n = split.unit->name;
         const UnitSemantics& sem = split.unit->sem;
@@ -136,15 +134,15 @@ private:
     }
 
     // ~F and -F: exact for type filters, otherwise everything F could see may come out.
-    EventSet negated(const Patch& p, const EventSet& in) {
-        const Patch& f = *p.children[0];
+    EventSet negated(const Node& n, const EventSet& in) const {
+        const Patch& f = *g_.nodes[n.children[0]].patch;
         EventSet out = in;
         if (!f.unit) return out;
         if (f.unit->name == "Filter") {
             out.types &= ~static_cast<uint32_t>(f.args[0].i);
             return out;
         }
-        if (p.kind == Patch::Kind::Invert && !f.unit->sem.passes_other) out.types &= f.unit->sem.acts_on;
+        if (n.kind == NodeKind::Invert && !f.unit->sem.passes_other) out.types &= f.unit->sem.acts_on;
         return out;
     }
 };
@@ -160,29 +158,50 @@ EventSet input_type(const CheckedPatch& c, const BuildOptions& o) {
 
 }  // namespace
 
+void retype(Graph& g) {
+    Typer t(g);
+    EventSet pre_out = g.input, scenes_out;
+    for (const Root& r : g.roots)
+        if (r.role == RootRole::Pre) pre_out = t.type(r.node, g.input);
+    for (const Root& r : g.roots) {
+        switch (r.role) {
+        case RootRole::Scene: scenes_out = scenes_out.join(t.type(r.node, pre_out)); break;
+        case RootRole::SceneSwitch: t.type(r.node, dummy_event()); break;
+        case RootRole::Control: case RootRole::ProcessFile: t.type(r.node, g.input); break;
+        default: break;
+        }
+    }
+    for (const Root& r : g.roots)
+        if (r.role == RootRole::Post) t.type(r.node, scenes_out);
+}
+
 Graph build(const CheckedPatch& checked, DiagSink& diags, const BuildOptions& options) {
     Graph g;
     g.input = input_type(checked, options);
     g.data_offset = checked.config.data_offset;
-    Builder b(g);
     int off = checked.config.data_offset;
-    auto add_root = [&](std::string name, const PatchPtr& p, const EventSet& in, bool init_or_exit) {
-        if (!p) return EventSet{};
-        NodeId id = b.add(p, in);
-        g.roots.push_back(Root{std::move(name), id, init_or_exit});
-        return g.nodes[id].out;
+    // Scenes may share patches; the graph expands them, so bound the total.
+    uint64_t units = 0;
+    bool too_large = false;
+    auto add_root = [&](std::string name, const PatchPtr& p, RootRole role) {
+        if (!p || too_large) return;
+        units += patch_weight(*p);
+        if (units > options.max_units) {
+            too_large = true;
+            diags.error(p->span, fmt::format("the patch is too large: more than {} units in all its scenes", options.max_units));
+            return;
+        }
+        g.roots.push_back(Root{std::move(name), add(g, p), role == RootRole::SceneSwitch, role});
     };
     if (checked.run) {
         const RunSpec& run = *checked.run;
-        EventSet scene_in = g.input;
-        if (run.pre) scene_in = add_root("pre", run.pre, g.input, false);
-        EventSet after_scenes;
+        add_root("pre", run.pre, RootRole::Pre);
         for (const auto& [number, scene] : run.scenes) {
             std::string label = run.single_patch ? "patch" : fmt::format("scene {}{}", number + off, scene.name.empty() ? "" : " '" + scene.name + "'");
             auto add_scene = [&](const SceneValue& s, const std::string& l) {
-                after_scenes = after_scenes.join(add_root(l, s.patch, scene_in, false));
-                add_root("init of " + l, s.init, Builder::dummy(), true);
-                add_root("exit of " + l, s.exit, Builder::dummy(), true);
+                add_root(l, s.patch, RootRole::Scene);
+                add_root("init of " + l, s.init, RootRole::SceneSwitch);
+                add_root("exit of " + l, s.exit, RootRole::SceneSwitch);
             };
             if (scene.group)
                 for (size_t i = 0; i < scene.subscenes.size(); ++i)
@@ -190,14 +209,16 @@ Graph build(const CheckedPatch& checked, DiagSink& diags, const BuildOptions& op
             else
                 add_scene(scene, label);
         }
-        if (run.post) add_root("post", run.post, after_scenes, false);
-        if (run.control) add_root("control", run.control, g.input, false);
+        add_root("post", run.post, RootRole::Post);
+        add_root("control", run.control, RootRole::Control);
     } else if (checked.process_file) {
         BuildOptions any = options;
         any.any_port_input = true;
-        add_root("process_file", checked.process_file->patch, input_type(checked, any), false);
+        g.input = input_type(checked, any);
+        add_root("process_file", checked.process_file->patch, RootRole::ProcessFile);
     }
-    check_graph(g, checked, diags, options);
+    retype(g);
+    if (!too_large) check_graph(g, checked, diags, options);
     return g;
 }
 

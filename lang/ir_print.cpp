@@ -107,6 +107,34 @@ std::string print_text(const Graph& g, const SourceSet& sources) {
     return out;
 }
 
+namespace {
+std::string shape(const Graph& g, NodeId id) {
+    const Node& n = g.nodes[id];
+    std::string kids;
+    for (size_t i = 0; i < n.children.size(); ++i) {
+        kids += i ? ", " : "";
+        if (n.kind == NodeKind::Split)
+            kids += (n.patch->has_else && i + 1 == n.children.size() ? std::string("else") : arg_text(n.patch->keys[i])) + ": ";
+        kids += shape(g, n.children[i]);
+    }
+    switch (n.kind) {
+    case NodeKind::Chain: return "Chain[" + kids + "]";
+    case NodeKind::Fork: return (n.patch->remove_duplicates ? "Fork[" : "Fork!dedup[") + kids + "]";
+    case NodeKind::Split: return std::string(n.patch->unit->name) + "{" + kids + "}";
+    case NodeKind::Invert: return "~" + kids;
+    case NodeKind::Negate: return "-" + kids;
+    case NodeKind::Unit: return n.patch->unit ? unit_text(*n.patch, g.data_offset) + (kids.empty() ? "" : "{" + kids + "}") : "?";
+    }
+    return "?";
+}
+}  // namespace
+
+std::string print_shape(const Graph& g) {
+    std::string out;
+    for (const Root& r : g.roots) out += r.name + ": " + shape(g, r.node) + "\n";
+    return out;
+}
+
 std::string print_dot(const Graph& g, const SourceSet& sources) {
     std::string out = "digraph patch {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\", fontsize=10];\n"
                       "  edge [fontname=\"Helvetica\", fontsize=8];\n";

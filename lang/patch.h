@@ -39,9 +39,14 @@ struct Patch {
     bool has_else = false;
     bool remove_duplicates = true;
 
+    mutable uint64_t weight = 0;  // units in the tree this DAG expands to (0: not yet counted)
+
     bool is_filter() const;    // a filter unit, or ~/- of one
     bool is_selector() const;  // a filter or an And/Or of selectors (usable before '%')
 };
+
+// How many nodes `p` becomes once its shared parts are expanded (memoised, saturating).
+uint64_t patch_weight(const Patch& p);
 
 struct SceneValue {
     Span span;

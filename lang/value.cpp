@@ -142,6 +142,15 @@ bool Patch::is_filter() const {
     return kind == Kind::Unit && unit && (unit->family == UnitFamily::Filter || unit->name == "KeyColorFilter");
 }
 
+uint64_t patch_weight(const Patch& p) {
+    if (p.weight) return p.weight;
+    uint64_t w = 1;
+    for (const auto& c : p.children)
+        if (c) w = Value::saturating_add(w, patch_weight(*c));
+    p.weight = w;
+    return w;
+}
+
 bool Patch::is_selector() const { return is_filter() || kind == Kind::And || kind == Kind::Or; }
 
 }  // namespace mdc

@@ -27,7 +27,7 @@ work=$root/$dir/work   # the fuzzer's working folder: "fuzz.mdp" resolves python
 mkdir -p "$corpus" "$crashes" "$work"
 shopt -s nullglob
 # (fuzz/regressions/ is not a seed: while a bug is open its input would stop the run at once.)
-seeds=(examples/*.mdp tests/accept/*.mdp tests/errors/*.mdp fuzz/seeds/*.mdp)
+seeds=(examples/*.mdp tests/accept/*.mdp tests/errors/*.mdp tests/warnings/*.mdp fuzz/seeds/*.mdp)
 shopt -u nullglob
 ((${#seeds[@]})) && cp -f "${seeds[@]}" "$corpus"/
 # Python modules the examples import, so python()/from-imports find something.

@@ -1,0 +1,160 @@
+// Each IR pass pinned on small graphs: the structure before and after, and the verifier after
+// every pass (including on every example and golden patch, through `mdc dump --stage opt`).
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "lang/evaluator.h"
+#include "lang/ir.h"
+#include "lang/parse.h"
+#include "lang/passes/pass.h"
+
+using namespace mdc;
+
+namespace {
+
+struct Compiled {
+    SourceSet sources;
+    DiagSink diags;
+    ast::Module module;
+    CheckedPatch checked;
+    ir::Graph graph;
+};
+
+std::unique_ptr<Compiled> compile(const std::string& body) {
+    auto c = std::make_unique<Compiled>();
+    uint32_t f = c->sources.add("t.mdp", "from mididings import *\n" + body + "\n");
+    c->module = parse_module(c->sources, f, c->diags);
+    c->checked = Evaluator(c->sources, c->diags, {}).run(c->module);
+    REQUIRE_MESSAGE(c->diags.error_count() == 0, render_all(c->diags, c->sources));
+    c->graph = ir::build(c->checked, c->diags);
+    return c;
+}
+
+// The graph's shape after running one pass (verified).
+std::string after(const std::string& body, std::string_view pass, bool expect_change = true) {
+    auto c = compile(body);
+    const ir::PassInfo* p = ir::find_pass(pass);
+    REQUIRE(p != nullptr);
+    const ir::PassInfo* list[] = {p};
+    ir::PassReport r = ir::run_passes(c->graph, list, true);
+    CHECK_MESSAGE(r.error.empty(), r.error);
+    CHECK(r.changed.empty() == !expect_change);
+    std::string s = ir::print_shape(c->graph);
+    return s.substr(0, s.size() - 1);
+}
+
+std::string before(const std::string& body) {
+    auto c = compile(body);
+    std::string s = ir::print_shape(c->graph);
+    return s.substr(0, s.size() - 1);
+}
+
+}  // namespace
+
+TEST_CASE("flatten splices nested chains and same-kind forks, and unwraps one-element chains") {
+    CHECK(before("run(Chain(Chain(Transpose(1), Channel(2)), Port(1)))") ==
+          "patch: Chain[Chain[Transpose(offset=1), Channel(channel=2)], Port(port=1)]");
+    CHECK(after("run(Chain(Chain(Transpose(1), Channel(2)), Port(1)))", "flatten") ==
+          "patch: Chain[Transpose(offset=1), Channel(channel=2), Port(port=1)]");
+    CHECK(after("run(Fork([Fork([Pass(), Transpose(1)]), Channel(2)]))", "flatten") ==
+          "patch: Fork[Pass(), Transpose(offset=1), Channel(channel=2)]");
+    // A fork that keeps duplicates stays a fork of its own inside a deduplicating one.
+    CHECK(after("run(Fork([Fork([Pass(), Pass()], remove_duplicates=False), Channel(2)]))", "flatten", false) ==
+          "patch: Fork[Fork!dedup[Pass(), Pass()], Channel(channel=2)]");
+    CHECK(after("run(Chain(Transpose(1)))", "flatten") == "patch: Transpose(offset=1)");
+    CHECK(after("run(Chain(Chain(Chain(Chain(Transpose(1), Port(1))), Port(2))))", "flatten") ==
+          "patch: Chain[Transpose(offset=1), Port(port=1), Port(port=2)]");
+}
+
+TEST_CASE("fold-modifiers merges neighbours that compose") {
+    CHECK(after("run(Transpose(3) >> Transpose(4))", "fold-modifiers") == "patch: Chain[Transpose(offset=7)]");
+    CHECK(after("run(Transpose(octaves=1) >> Transpose(-2))", "fold-modifiers") == "patch: Chain[Transpose(offset=10)]");
+    CHECK(after("run(Channel(2) >> Channel(5) >> Port(1))", "fold-modifiers") == "patch: Chain[Channel(channel=5), Port(port=1)]");
+    CHECK(after("run(Transpose(12) >> Key(60))", "fold-modifiers") == "patch: Chain[Key(note=60)]");
+    CHECK(after("run(Velocity(10) >> Velocity(-4))", "fold-modifiers") == "patch: Chain[Velocity(offset=6)]");
+    CHECK(after("run(Filter(NOTE|CTRL) >> Filter(CTRL|PROGRAM))", "fold-modifiers") == "patch: Chain[Filter(types=CTRL)]");
+    CHECK(after("run(ChannelFilter(1, 2, 3) >> ChannelFilter(2, 3, 4))", "fold-modifiers") ==
+          "patch: Chain[ChannelFilter(channels=[2, 3])]");
+    // Identities go while something stays.
+    CHECK(after("run(Transpose(5) >> Transpose(-5) >> Channel(3))", "fold-modifiers") == "patch: Chain[Channel(channel=3)]");
+    CHECK(after("run(Pass() >> Transpose(1))", "fold-modifiers") == "patch: Chain[Transpose(offset=1)]");
+}
+
+TEST_CASE("fold-modifiers leaves what does not compose exactly") {
+    // A negative first offset may take velocity to 0 or below, where the second does not apply.
+    CHECK(after("run(Velocity(-10) >> Velocity(4))", "fold-modifiers", false) ==
+          "patch: Chain[Velocity(offset=-10), Velocity(offset=4)]");
+    CHECK(after("run(Transpose(1) >> KeyFilter('c3:c4') >> Transpose(1))", "fold-modifiers", false) ==
+          "patch: Chain[Transpose(offset=1), KeyFilter(note_range=(60, 72)), Transpose(offset=1)]");
+    CHECK(after("run(Velocity(multiply=2) >> Velocity(multiply=3))", "fold-modifiers", false) ==
+          "patch: Chain[Velocity(multiply=2), Velocity(multiply=3)]");
+}
+
+TEST_CASE("remove-dead drops what never receives an event") {
+    CHECK(after("run(Filter(NOTE) >> KeySplit({'c3:c4': Channel(2), ':c2': Channel(3), None: Pass()}) )", "remove-dead", false) ==
+          "patch: Chain[Filter(types=NOTE), KeySplit{(60, 72): Channel(channel=2), (0, 48): Channel(channel=3), else: Pass()}]");
+    CHECK(after("run(KeyFilter('c3:c4') >> Filter(NOTE) >> KeySplit({'c5:c6': Channel(2), None: Pass()}))", "remove-dead") ==
+          "patch: Chain[KeyFilter(note_range=(60, 72)), Filter(types=NOTE), KeySplit{else: Pass()}]");
+    CHECK(after("run(Filter(NOTE) >> Split({NOTE: Pass(), CTRL: Channel(2), None: Port(1)}))", "remove-dead") ==
+          "patch: Chain[Filter(types=NOTE), Split{NOTE: Pass()}]");
+    CHECK(after("run(Filter(CTRL) >> Filter(NOTE) >> Transpose(1) >> Channel(2))", "remove-dead") ==
+          "patch: Chain[Filter(types=CTRL), Filter(types=NOTE)]");
+    // Output and Init act when a scene starts, whatever events do: they stay.
+    CHECK(after("run(Filter(CTRL) >> Filter(NOTE) >> Output(1, 2, program=3))", "remove-dead", false) ==
+          "patch: Chain[Filter(types=CTRL), Filter(types=NOTE), Output(port=1, channel=2, program=3)]");
+}
+
+TEST_CASE("drop-dedup turns off duplicate removal only where branches cannot make equal events") {
+    CHECK(after("run([Filter(NOTE) >> Channel(1), Filter(CTRL) >> Channel(2)])", "drop-dedup") ==
+          "patch: Fork!dedup[Chain[Filter(types=NOTE), Channel(channel=1)], Chain[Filter(types=CTRL), Channel(channel=2)]]");
+    CHECK(after("run([Filter(NOTE) >> Channel(1), Filter(NOTE) >> Channel(2)])", "drop-dedup") ==
+          "patch: Fork!dedup[Chain[Filter(types=NOTE), Channel(channel=1)], Chain[Filter(types=NOTE), Channel(channel=2)]]");
+    // Both branches may pass the same event: duplicates are possible.
+    CHECK(after("run([Pass(), Transpose(12)])", "drop-dedup", false) == "patch: Fork[Pass(), Transpose(offset=12)]");
+    // System events carry no channel, so different channels do not make them differ.
+    CHECK(after("run([Channel(1), Channel(2)])", "drop-dedup", false) == "patch: Fork[Channel(channel=1), Channel(channel=2)]");
+    // A branch that may make several events per input could repeat itself.
+    CHECK(after("run([Filter(NOTE) >> [Pass(), Pass()], Filter(CTRL)])", "drop-dedup", false) ==
+          "patch: Fork[Chain[Filter(types=NOTE), Fork[Pass(), Pass()]], Filter(types=CTRL)]");
+}
+
+TEST_CASE("the verifier names what is broken") {
+    auto c = compile("run(Transpose(1) >> Channel(2))");
+    CHECK(ir::verify(c->graph) == "");
+    ir::Graph g = c->graph;
+    g.nodes[g.roots[0].node].children.push_back(g.nodes[g.roots[0].node].children[0]);
+    CHECK(ir::verify(g).find("reached twice") != std::string::npos);
+    ir::Graph h = c->graph;
+    h.nodes[h.roots[0].node].in.types = 0;
+    CHECK(ir::verify(h).find("stale types") != std::string::npos);
+    ir::Graph k = c->graph;
+    k.nodes[k.roots[0].node].children.clear();
+    CHECK(ir::verify(k).find("chain node") != std::string::npos);
+}
+
+TEST_CASE("-O2 over every example keeps the IR valid after every pass") {
+    std::filesystem::path examples = std::filesystem::path(MDC_SOURCE_DIR) / "examples";
+    int count = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(examples)) {
+        if (entry.path().extension() != ".mdp") continue;
+        std::ifstream in(entry.path());
+        std::stringstream text;
+        text << in.rdbuf();
+        SourceSet sources;
+        DiagSink diags;
+        uint32_t f = sources.add(entry.path().string(), text.str());
+        ast::Module m = parse_module(sources, f, diags);
+        EvalOptions opts;
+        opts.patch_dir = examples.string();
+        CheckedPatch checked = Evaluator(sources, diags, opts).run(m);
+        REQUIRE_MESSAGE(diags.error_count() == 0, render_all(diags, sources));
+        ir::Graph g = ir::build(checked, diags);
+        ir::PassReport r = ir::optimize(g, true);
+        CHECK_MESSAGE(r.error.empty(), std::string(entry.path().string() + ": " + r.error));
+        ++count;
+    }
+    CHECK(count >= 8);
+}
