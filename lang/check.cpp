@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <sstream>
 
+#include "compile.h"
 #include "diag.h"
 #include "evaluator.h"
 #include "ir.h"
@@ -33,26 +34,7 @@ std::string read_file(const std::string& path, std::string& text) {
     return {};
 }
 
-// The front end over one source: parse, check, and (without errors) the typed graph.
-struct Compiled {
-    SourceSet sources;
-    DiagSink diags;
-    ast::Module module;
-    CheckedPatch checked;
-    ir::Graph graph;
-};
-
-void compile(Compiled& c, const std::string& name, std::string text) {
-    uint32_t f = c.sources.add(name, std::move(text));
-    c.module = parse_module(c.sources, f, c.diags);
-    EvalOptions eval_options;
-    eval_options.patch_dir = std::filesystem::path(name).parent_path().string();
-    c.checked = Evaluator(c.sources, c.diags, eval_options).run(c.module);
-    // What the static types prove (warnings) only makes sense for a patch without errors.
-    if (c.diags.error_count() == 0) c.graph = ir::build(c.checked, c.diags);
-}
-
-CheckOutcome outcome(const Compiled& c) {
+CheckOutcome outcome(const Compilation& c) {
     return {{}, render_all(c.diags, c.sources), c.diags.error_count(), c.diags.warning_count()};
 }
 
@@ -65,26 +47,27 @@ DumpOutcome dump_patch_file(const std::string& path, const DumpOptions& options)
     std::string text;
     out.check.io_error = read_file(path, text);
     if (!out.check.io_error.empty()) return out;
-    Compiled c;
-    compile(c, path, std::move(text));
+    auto compiled = compile_source(path, std::move(text));
+    const Compilation& c = *compiled;
     out.check = outcome(c);
     if (out.check.errors > 0) return out;
+    ir::Graph graph = c.graph;
     if (stage == CompileStage::Opt) {
-        std::vector<const ir::PassInfo*> list;
+        ir::PassReport report;
         if (!options.passes.empty()) {
+            std::vector<const ir::PassInfo*> list;
             for (const std::string& name : options.passes) list.push_back(ir::find_pass(name));
+            report = ir::run_passes(graph, list, /*verify_each=*/true);
         } else if (options.opt_level >= 2) {
-            for (const ir::PassInfo& p : ir::all_passes()) list.push_back(&p);
-            list.push_back(ir::find_pass("flatten"));
+            report = ir::optimize(graph, /*verify_each=*/true);
         }
-        ir::PassReport report = ir::run_passes(c.graph, list, /*verify_each=*/true);
         if (!report.error.empty()) {
             out.internal_error = report.error;
             return out;
         }
     }
     if (stage == CompileStage::Ast) out.text = ast::print(c.module, c.sources);
-    else out.text = format == DumpFormat::Dot ? ir::print_dot(c.graph, c.sources) : ir::print_text(c.graph, c.sources);
+    else out.text = format == DumpFormat::Dot ? ir::print_dot(graph, c.sources) : ir::print_text(graph, c.sources);
     return out;
 }
 
@@ -97,9 +80,19 @@ CheckOutcome check_patch_file(const std::string& path, const CheckOptions& optio
 }
 
 CheckOutcome check_patch_source(const std::string& name, std::string text, const CheckOptions&) {
-    Compiled c;
-    compile(c, name, std::move(text));
-    return outcome(c);
+    return outcome(*compile_source(name, std::move(text)));
+}
+
+std::unique_ptr<Compilation> compile_source(const std::string& name, std::string text) {
+    auto c = std::make_unique<Compilation>();
+    uint32_t f = c->sources.add(name, std::move(text));
+    c->module = parse_module(c->sources, f, c->diags);
+    EvalOptions eval_options;
+    eval_options.patch_dir = std::filesystem::path(name).parent_path().string();
+    c->checked = Evaluator(c->sources, c->diags, eval_options).run(c->module);
+    // What the static types prove (warnings) only makes sense for a patch without errors.
+    if (c->diags.error_count() == 0) c->graph = ir::build(c->checked, c->diags);
+    return c;
 }
 
 }  // namespace mdc

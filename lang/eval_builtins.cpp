@@ -482,14 +482,20 @@ Value Evaluator::call_scene(Arguments args, bool group) {
     return result;
 }
 
-Value Evaluator::call_run(Arguments args) {
-    Span sp = args.span;
+// run(...) and process_file(...): exactly one of them, once.
+bool Evaluator::claim_entry_point(Span sp) {
     if (out_.run || out_.process_file) {
         diags_.error(sp, "the patch already has an entry point")
             .note("run(...) or process_file(...) appears exactly once", entry_span_);
-        return Value::error(sp);
+        return false;
     }
     entry_span_ = sp;
+    return true;
+}
+
+Value Evaluator::call_run(Arguments args) {
+    Span sp = args.span;
+    if (!claim_entry_point(sp)) return Value::error(sp);
     RunSpec run;
     run.span = sp;
     Bound b = bind_simple(diags_, "run", args, {"patch", "scenes", "control", "pre", "post"}, 0);
@@ -559,12 +565,7 @@ Value Evaluator::call_run(Arguments args) {
 
 Value Evaluator::call_process_file(Arguments args) {
     Span sp = args.span;
-    if (out_.run || out_.process_file) {
-        diags_.error(sp, "the patch already has an entry point")
-            .note("run(...) or process_file(...) appears exactly once", entry_span_);
-        return Value::error(sp);
-    }
-    entry_span_ = sp;
+    if (!claim_entry_point(sp)) return Value::error(sp);
     ProcessFileSpec spec;
     spec.span = sp;
     out_.process_file = spec;

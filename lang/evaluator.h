@@ -116,6 +116,7 @@ private:
     void install_builtins();
     Value call_builtin(const std::string& name, Arguments args);
     Value call_config(Arguments args);
+    bool claim_entry_point(Span span);
     Value call_run(Arguments args);
     Value call_process_file(Arguments args);
     Value call_hook(Arguments args);

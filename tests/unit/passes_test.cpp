@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "lang/evaluator.h"
+#include "lang/compile.h"
 #include "lang/ir.h"
 #include "lang/parse.h"
 #include "lang/passes/pass.h"
@@ -15,21 +15,9 @@ using namespace mdc;
 
 namespace {
 
-struct Compiled {
-    SourceSet sources;
-    DiagSink diags;
-    ast::Module module;
-    CheckedPatch checked;
-    ir::Graph graph;
-};
-
-std::unique_ptr<Compiled> compile(const std::string& body) {
-    auto c = std::make_unique<Compiled>();
-    uint32_t f = c->sources.add("t.mdp", "from mididings import *\n" + body + "\n");
-    c->module = parse_module(c->sources, f, c->diags);
-    c->checked = Evaluator(c->sources, c->diags, {}).run(c->module);
+std::unique_ptr<Compilation> compile(const std::string& body) {
+    auto c = compile_source("t.mdp", "from mididings import *\n" + body + "\n");
     REQUIRE_MESSAGE(c->diags.error_count() == 0, render_all(c->diags, c->sources));
-    c->graph = ir::build(c->checked, c->diags);
     return c;
 }
 
@@ -143,16 +131,9 @@ TEST_CASE("-O2 over every example keeps the IR valid after every pass") {
         std::ifstream in(entry.path());
         std::stringstream text;
         text << in.rdbuf();
-        SourceSet sources;
-        DiagSink diags;
-        uint32_t f = sources.add(entry.path().string(), text.str());
-        ast::Module m = parse_module(sources, f, diags);
-        EvalOptions opts;
-        opts.patch_dir = examples.string();
-        CheckedPatch checked = Evaluator(sources, diags, opts).run(m);
-        REQUIRE_MESSAGE(diags.error_count() == 0, render_all(diags, sources));
-        ir::Graph g = ir::build(checked, diags);
-        ir::PassReport r = ir::optimize(g, true);
+        auto c = compile_source(entry.path().string(), text.str());
+        REQUIRE_MESSAGE(c->diags.error_count() == 0, render_all(c->diags, c->sources));
+        ir::PassReport r = ir::optimize(c->graph, true);
         CHECK_MESSAGE(r.error.empty(), std::string(entry.path().string() + ": " + r.error));
         ++count;
     }
