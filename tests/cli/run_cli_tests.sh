@@ -27,6 +27,18 @@ grep -q "warning: AutoRestart" /tmp/mdc_cli_err.$$ && pass=$((pass+1)) || { fail
 expect 65 "--werror" -- "$mdc" check --werror "$here/warning.mdp"
 expect 65 "several files, one invalid" -- "$mdc" check "$examples/keyboard_split.mdp" "$errors/unknown_unit_typo.mdp"
 expect 74 "several files, one unreadable" -- "$mdc" check "$errors/unknown_unit_typo.mdp" /nonexistent.mdp
+expect 0 "dump ast" -- "$mdc" dump "$examples/keyboard_split.mdp" --stage ast
+expect 0 "dump ir as dot" -- "$mdc" dump "$examples/keyboard_split.mdp" --format dot
+grep -q '^digraph patch {' /tmp/mdc_cli_out.$$ && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL dump --format dot is not a digraph"; }
+expect 0 "dump opt -O0" -- "$mdc" dump "$examples/keyboard_split.mdp" --stage opt -O0
+expect 0 "dump one pass" -- "$mdc" dump "$examples/layers_macro.mdp" --pass flatten
+expect 64 "dump unknown pass" -- "$mdc" dump "$examples/keyboard_split.mdp" --pass flaten
+grep -q "no pass named 'flaten'" /tmp/mdc_cli_err.$$ && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL unknown pass message"; }
+expect 64 "dump ast as dot" -- "$mdc" dump "$examples/keyboard_split.mdp" --stage ast --format dot
+expect 64 "dump bad stage" -- "$mdc" dump "$examples/keyboard_split.mdp" --stage program2
+expect 65 "dump of a patch with errors" -- "$mdc" dump "$errors/unknown_unit_typo.mdp"
+if [ -s /tmp/mdc_cli_out.$$ ]; then fail=$((fail+1)); echo "FAIL dump printed a stage for a patch with errors"; else pass=$((pass+1)); fi
+expect 74 "dump of a missing file" -- "$mdc" dump /nonexistent.mdp
 expect 0 "units" -- "$mdc" units Transpose
 expect 64 "unknown unit" -- "$mdc" units Transpse
 rm -f /tmp/mdc_cli_out.$$ /tmp/mdc_cli_err.$$
