@@ -110,6 +110,9 @@ private:
             matches = !b.empty();
             return b;
         }
+        // Other types reach no key; unless they pass (KeySplit, VelocitySplit) the else branch
+        // (a chain of ~XFilter(key)) drops them too.
+        if (!sem.passes_other) rest.types &= sem.acts_on;
         b.types &= sem.acts_on;
         if (n == "PortSplit") {
             uint64_t m = 0;
@@ -158,21 +161,47 @@ EventSet input_type(const CheckedPatch& c, const BuildOptions& o) {
 
 }  // namespace
 
+namespace {
+bool has_switch_effect(const Graph& g, NodeId id) {
+    const Node& n = g.nodes[id];
+    if (n.kind == NodeKind::Unit && n.patch->unit &&
+        (n.patch->unit->name == "Init" || n.patch->unit->name == "Exit" || n.patch->unit->name == "Output"))
+        return true;
+    for (NodeId c : n.children)
+        if (has_switch_effect(g, c)) return true;
+    return false;
+}
+}  // namespace
+
 void retype(Graph& g) {
     Typer t(g);
-    EventSet pre_out = g.input, scenes_out;
+    EventSet pre_out = g.input, post_in;
     for (const Root& r : g.roots)
         if (r.role == RootRole::Pre) pre_out = t.type(r.node, g.input);
+    bool switch_output = false;
     for (const Root& r : g.roots) {
         switch (r.role) {
-        case RootRole::Scene: scenes_out = scenes_out.join(t.type(r.node, pre_out)); break;
-        case RootRole::SceneSwitch: t.type(r.node, dummy_event()); break;
+        case RootRole::Scene:
+            post_in = post_in.join(t.type(r.node, pre_out));
+            switch_output |= has_switch_effect(g, r.node);
+            break;
+        case RootRole::SceneSwitch:
+            post_in = post_in.join(t.type(r.node, dummy_event()));
+            switch_output = true;
+            break;
         case RootRole::Control: case RootRole::ProcessFile: t.type(r.node, g.input); break;
         default: break;
         }
     }
+    // What scene switches send (the DUMMY event, init and exit patches, Output's program and
+    // controller messages) goes through post too, and can be anything.
+    if (switch_output) {
+        EventSet any;
+        any.types = ANY;
+        post_in = post_in.join(any);
+    }
     for (const Root& r : g.roots)
-        if (r.role == RootRole::Post) t.type(r.node, scenes_out);
+        if (r.role == RootRole::Post) t.type(r.node, post_in);
 }
 
 Graph build(const CheckedPatch& checked, DiagSink& diags, const BuildOptions& options) {

@@ -164,7 +164,7 @@ private:
             else targets.insert(static_cast<int>(p.args[0].i));
         }
         for (const auto& h : c_.hooks)
-            if (h.name == "OSCInterface" || h.name.starts_with("python:")) any_target = true;
+            if (h.name == "OSCInterface" || h.name == "MemorizeScene" || h.name.starts_with("python:")) any_target = true;
         if (any_target || !c_.python_modules.empty() || !c_.instances.empty()) return;
         int initial = c_.config.initial_scene ? c_.config.initial_scene->first : c_.run->scenes.begin()->first;
         for (const auto& [number, scene] : c_.run->scenes) {

@@ -144,31 +144,53 @@ EventSet transfer(const Patch& p, const EventSet& in) {
     } else if (n == "Channel") {
         out.channels = static_cast<uint16_t>(1u << p.args[0].i);
     } else if (n == "Output") {
-        if (!p.args[0].is(Value::Kind::None)) out.ports = port_bit(p.args[0].i);
-        if (!p.args[1].is(Value::Kind::None)) out.channels = static_cast<uint16_t>(1u << p.args[1].i);
+        // None: the first port or channel (mididings.md 2.8); joined with what comes in, to stay sound.
+        out.ports = p.args[0].is(Value::Kind::None) ? out.ports | 1u : port_bit(p.args[0].i);
+        out.channels = p.args[1].is(Value::Kind::None) ? static_cast<uint16_t>(out.channels | 1u) : static_cast<uint16_t>(1u << p.args[1].i);
     } else if (n == "Transpose") {
-        int off = static_cast<int>(p.args[0].i) * (p.overload == 1 ? 12 : 1);
-        out.note_lo = static_cast<uint8_t>(std::clamp(out.note_lo + off, 0, 127));
-        out.note_hi = static_cast<uint8_t>(std::clamp(out.note_hi + off, 1, 128));
+        // Notes are not clamped between units: a note pushed outside 0..127 may come back. The
+        // range can only say 0..127, so one that leaves it widens to everything.
+        int64_t off = p.args[0].i * (p.overload == 1 ? 12 : 1);
+        int64_t lo = out.note_lo + off, hi = out.note_hi + off;
+        if (lo < 0 || hi > 128) out.note_lo = 0, out.note_hi = 128;
+        else out.note_lo = static_cast<uint8_t>(lo), out.note_hi = static_cast<uint8_t>(hi);
     } else if (n == "Key") {
         out.note_lo = static_cast<uint8_t>(p.args[0].i);
         out.note_hi = static_cast<uint8_t>(p.args[0].i + 1);
     } else if (p.unit->family == UnitFamily::Generator) {
         uint32_t t = sem.makes ? sem.makes : static_cast<uint32_t>(p.args[0].i);
         out.types = t;
-        if (const Value* port = arg(p, "port"); port && port->is(Value::Kind::Int)) out.ports = port_bit(port->i);
-        if (const Value* ch = arg(p, "channel"); ch && ch->is(Value::Kind::Int)) out.channels = static_cast<uint16_t>(1u << ch->i);
-        if (const Value* note = arg(p, "note"); note && note->is(Value::Kind::Int))
+        // Port and channel: a number, the event's own (EVENT_PORT / EVENT_CHANNEL: system and
+        // DUMMY events carry channel 0), or another field of the event (anything).
+        auto field_of = [](const Value* v) { return v && v->is(Value::Kind::EventRef) ? static_cast<EventField>(v->i) : EventField{}; };
+        const Value* port = arg(p, "port");
+        if (port && port->is(Value::Kind::Int)) out.ports = port_bit(port->i);
+        else if (port && field_of(port) != EventField::Port) out.ports = ~0ull;
+        const Value* ch = arg(p, "channel");
+        if (ch && ch->is(Value::Kind::Int)) out.channels = static_cast<uint16_t>(1u << ch->i);
+        else if (ch && field_of(ch) != EventField::Channel) out.channels = 0xFFFF;
+        else if (in.types & (SYSTEM | DUMMY)) out.channels |= 1u;
+        const Value* note = arg(p, "note");
+        if (!note) note = arg(p, "data1");
+        if (note && note->is(Value::Kind::Int) && note->i >= 0 && note->i < 128)
             out.note_lo = static_cast<uint8_t>(note->i), out.note_hi = static_cast<uint8_t>(note->i + 1);
-        else if (t & (NOTE | POLY_AFTERTOUCH))
+        else
             out.note_lo = 0, out.note_hi = 128;
     } else if (n == "Process") {
         out.types = ANY & ~DUMMY;  // Python may return anything
         out.ports = ~0ull, out.channels = 0xFFFF, out.note_lo = 0, out.note_hi = 128;
-    } else if (n == "Panic" || n == "CtrlToSysEx") {
-        out.types = n == "Panic" ? CTRL : (in.types & ~CTRL) | SYSEX;
-    } else if (n == "PedalToNoteoff") {
-        out.types = in.types;  // the pedal is consumed, its note-offs come later
+    } else if (n == "Panic") {
+        // bypass=True sends directly and consumes the event; otherwise CC123 and CC64 on every
+        // channel of every output port come out of the patch.
+        if (p.args[0].flag) return {};
+        out.types = CTRL, out.ports = ~0ull, out.channels = 0xFFFF;
+    } else if (n == "CtrlToSysEx") {
+        out.types = in.types | SYSEX;  // CtrlFilter(ctrl) % Process(...): other events pass
+    } else if (n == "Harmonize") {
+        out.note_lo = 0, out.note_hi = 128;  // added voices leave the input's range
+    } else if (n == "LatchNotes" || n == "MakeMonophonic" || n == "LimitPolyphony" || n == "VoiceFilter" ||
+               n == "VoiceSplit" || n == "PedalToNoteoff") {
+        if (in.types & NOTEON) out.types |= NOTEOFF;  // released, stolen or retriggered notes
     }
     return out;
 }

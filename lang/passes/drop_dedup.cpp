@@ -47,9 +47,9 @@ bool disjoint(const EventSet& a, const EventSet& b) {
     if (a.empty() || b.empty()) return true;
     if ((a.types & b.types) == 0) return true;
     if ((a.ports & b.ports) == 0) return true;
-    // Channel events on different channels differ; system events carry no channel.
+    // Channel events on different channels differ; system and DUMMY events carry channel 0.
     uint32_t shared = a.types & b.types;
-    if ((shared & engine::SYSTEM) == 0 && (a.channels & b.channels) == 0) return true;
+    if ((shared & (engine::SYSTEM | engine::DUMMY)) == 0 && (a.channels & b.channels) == 0) return true;
     return false;
 }
 

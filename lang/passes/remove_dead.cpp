@@ -36,6 +36,9 @@ bool pass_remove_dead(Graph& g) {
             if (kept.size() != n.children.size()) changed = true;
             n.children = std::move(kept);
         } else if (n.kind == NodeKind::Split) {
+            // With an else branch that drops other event types (a chain of ~XFilter(key)), the
+            // keys are what makes the else drop them: they stay.
+            if (n.patch->has_else && !n.patch->unit->sem.passes_other && n.patch->unit->name != "Split") continue;
             auto split = std::make_shared<Patch>(*n.patch);
             split->keys.clear();
             split->children.clear();

@@ -38,9 +38,7 @@ std::string verify(const Graph& g) {
         }
         if (!n.patch) return fmt::format("node {} has no patch", id);
         switch (n.kind) {
-        case NodeKind::Chain:
-            if (n.children.empty()) return fmt::format("chain node {} is empty", id);
-            break;
+        case NodeKind::Chain: break;  // an empty chain passes everything
         case NodeKind::Fork: break;
         case NodeKind::Split:
             if (!n.patch->unit) return fmt::format("split node {} has no split unit", id);
@@ -51,7 +49,8 @@ std::string verify(const Graph& g) {
         case NodeKind::Invert: case NodeKind::Negate: {
             if (n.children.size() != 1) return fmt::format("node {} (~ or -) must have one child", id);
             const Node& f = g.nodes[n.children[0]];
-            if (f.kind != NodeKind::Unit || !f.patch->is_filter()) return fmt::format("node {} (~ or -) does not hold a filter", id);
+            bool filter_like = f.kind == NodeKind::Invert || f.kind == NodeKind::Negate || (f.kind == NodeKind::Unit && f.patch->is_filter());
+            if (!filter_like) return fmt::format("node {} (~ or -) does not hold a filter", id);
             break;
         }
         case NodeKind::Unit:

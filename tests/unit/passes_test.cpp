@@ -119,8 +119,12 @@ TEST_CASE("the verifier names what is broken") {
     h.nodes[h.roots[0].node].in.types = 0;
     CHECK(ir::verify(h).find("stale types") != std::string::npos);
     ir::Graph k = c->graph;
-    k.nodes[k.roots[0].node].children.clear();
-    CHECK(ir::verify(k).find("chain node") != std::string::npos);
+    k.roots[0].node = 9999;
+    CHECK(ir::verify(k).find("does not exist") != std::string::npos);
+    auto s = compile("run(KeySplit('c3', Pass(), Discard()))");
+    ir::Graph split = s->graph;
+    split.nodes[split.roots[0].node].children.pop_back();
+    CHECK(ir::verify(split).find("branches for 2 keys") != std::string::npos);
 }
 
 TEST_CASE("-O2 over every example keeps the IR valid after every pass") {
@@ -138,4 +142,40 @@ TEST_CASE("-O2 over every example keeps the IR valid after every pass") {
         ++count;
     }
     CHECK(count >= 8);
+}
+
+namespace {
+// The pass must leave the graph as it is (the static types cannot prove the change safe).
+void unchanged(const std::string& body, std::string_view pass) {
+    CAPTURE(body);
+    CHECK(after(body, pass, false) == before(body));
+}
+}  // namespace
+
+TEST_CASE("types stay sound where events can surprise (review findings)") {
+    // What scene switches send goes through post.
+    unchanged("run(scenes={1: Scene('a', Filter(NOTE), init_patch=Program(5))}, post=Filter(PROGRAM) >> Channel(2))", "remove-dead");
+    // Notes are not clamped between units: -10 comes back as 10.
+    unchanged("run(Filter(NOTE) >> Transpose(-20) >> Port(1) >> Transpose(20) >> KeyFilter(upper=20) >> Channel(2))", "remove-dead");
+    unchanged("run(Transpose(12) >> Port(1) >> Transpose(-12) >> KeyFilter(116, 128) >> Channel(2))", "remove-dead");
+    // A generator on a system event makes an event on channel 0 (user channel 1).
+    unchanged("run(Channel(3) >> Program(5) >> ChannelFilter(1) >> Port(1))", "remove-dead");
+    unchanged("run([Channel(3) >> Program(5), Channel(1) >> Program(5)])", "drop-dedup");
+    unchanged("config(out_ports=64)\nrun(Filter(NOTEON) >> Ctrl(EVENT_NOTE, 1, 7, 100) >> PortFilter(61) >> Port(1))", "remove-dead");
+    // Extras: other controllers pass CtrlToSysEx; Panic makes CCs on every channel; latching
+    // makes note-offs from note-ons; Harmonize adds notes outside the input range.
+    unchanged("from mididings.extra import *\nrun(CtrlToSysEx(7, 'F0 41 10 00 F7', 3) >> Filter(CTRL) >> Channel(2))", "remove-dead");
+    unchanged("from mididings.extra import *\nrun(ChannelFilter(1) >> Panic(bypass=False) >> ChannelFilter(2) >> Port(1))", "remove-dead");
+    unchanged("from mididings.extra import *\nrun(Filter(NOTEON) >> LatchNotes() >> {NOTEON: Channel(1), NOTEOFF: Channel(2)})", "remove-dead");
+    unchanged("from mididings.extra import *\nrun(Filter(NOTE) >> KeyFilter(60, 61) >> Harmonize('c', 'major', 'third') >> KeyFilter(lower=62) >> Transpose(12))", "remove-dead");
+    // The keys of a split that drops other types are what keeps them from the else branch.
+    unchanged("run(Filter(NOTE) >> CtrlSplit({7: Ctrl(7, 0), None: Transpose(12)}))", "remove-dead");
+    unchanged("run(Channel(3) >> ChannelSplit({1: Transpose(12), None: Port(1)}))", "remove-dead");
+}
+
+TEST_CASE("the verifier accepts ~ and - of an inverted or negated filter") {
+    auto c = compile("run((~ChannelFilter(1)) % Transpose(12))");
+    CHECK(ir::verify(c->graph) == "");
+    ir::PassReport r = ir::optimize(c->graph, true);
+    CHECK_MESSAGE(r.error.empty(), r.error);
 }
