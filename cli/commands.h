@@ -26,7 +26,7 @@ int run_check(const CheckArgs& args);
 struct DumpArgs {
     std::string file;
     std::string stage = "ir";     // ast | ir | opt
-    std::string format = "text";  // text | dot
+    std::string format = "text";  // text | dot | json
     int opt_level = 2;            // -O0: the opt stage runs no pass; -O2: all of them
     std::vector<std::string> passes;  // --pass NAME: only these
 };

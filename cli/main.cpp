@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
     dump_cmd->add_option("-O", dump.opt_level, "With --stage opt: -O0 runs no pass, -O2 every pass")
         ->check(CLI::IsMember({0, 2}))->capture_default_str();
     dump_cmd->add_option("--pass", dump.passes, "Run only this pass (repeatable; implies --stage opt)");
-    dump_cmd->add_option("--format", dump.format, "Output format")->check(CLI::IsMember({"text", "dot"}))->capture_default_str();
+    dump_cmd->add_option("--format", dump.format, "Output format")->check(CLI::IsMember({"text", "dot", "json"}))->capture_default_str();
 
     mdc::cli::UnitsArgs units;
     CLI::App* units_cmd = app.add_subcommand("units", "List the units mdc knows, or show one unit's forms and parameters");

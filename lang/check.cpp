@@ -67,7 +67,9 @@ DumpOutcome dump_patch_file(const std::string& path, const DumpOptions& options)
         }
     }
     if (stage == CompileStage::Ast) out.text = ast::print(c.module, c.sources);
-    else out.text = format == DumpFormat::Dot ? ir::print_dot(graph, c.sources) : ir::print_text(graph, c.sources);
+    else if (format == DumpFormat::Dot) out.text = ir::print_dot(graph, c.sources);
+    else if (format == DumpFormat::Json) out.text = ir::print_json(graph, c.sources);
+    else out.text = ir::print_text(graph, c.sources);
     return out;
 }
 

@@ -18,7 +18,7 @@ struct CheckOutcome {
 CheckOutcome check_patch_file(const std::string& path, const CheckOptions& options);
 
 enum class CompileStage { Ast, Ir, Opt };
-enum class DumpFormat { Text, Dot };
+enum class DumpFormat { Text, Dot, Json };
 struct DumpOptions {
     CompileStage stage = CompileStage::Ir;
     DumpFormat format = DumpFormat::Text;

@@ -78,6 +78,7 @@ std::string print_text(const Graph& g, const SourceSet& sources);
 // The structure only, one root per line: `patch: Chain[Transpose(offset=7), Channel(channel=2)]`.
 std::string print_shape(const Graph& g);
 std::string print_dot(const Graph& g, const SourceSet& sources);
+std::string print_json(const Graph& g, const SourceSet& sources);  // ir_json.cpp
 
 // A unit call as source-like text with the user's numbering: `Channel(channel=2)`.
 std::string unit_text(const Patch& p, int data_offset);

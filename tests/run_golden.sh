@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Compares `mdc dump --stage ast|ir` of every example and golden patch with its committed
-# expected file, and renders the IR of every patch with Graphviz `dot -Tsvg` (the DOT must parse).
+# Compares `mdc dump --stage ast|ir|opt` of every example and golden patch with its committed
+# expected file, renders the IR of every patch with Graphviz `dot -Tsvg` (the DOT must parse), and
+# reads its JSON form back with Python's json module.
 set -u
 mdc=$(realpath "$1"); root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -15,6 +16,8 @@ for f in examples/*.mdp tests/accept/*.mdp tests/warnings/*.mdp tests/golden/*.m
     if [ "$got" == "$(cat "$want")" ]; then pass=$((pass+1)); else
       fail=$((fail+1)); echo "FAIL $f --stage $stage"; diff <(echo "$got") "$want" | head -10; fi
   done
+  if "$mdc" dump "$f" --format json 2>/dev/null | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["roots"] and d["nodes"]' 2>/dev/null; then
+    pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL $f: --format json is not a JSON graph"; fi
   if command -v dot >/dev/null; then
     if "$mdc" dump "$f" --format dot 2>/dev/null | dot -Tsvg >/dev/null 2>/tmp/mdc_dot_err.$$; then pass=$((pass+1)); else
       fail=$((fail+1)); echo "FAIL $f: dot -Tsvg rejects the graph"; head -3 /tmp/mdc_dot_err.$$; fi
