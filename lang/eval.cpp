@@ -391,12 +391,12 @@ Value Evaluator::eval_node(const ast::Expr& e) {
                 });
                 scopes_.pop_back();
                 return Value::dict(std::move(entries), sp);
-            } else if constexpr (std::is_same_v<T, Lambda>) {
+            } else {
+                static_assert(std::is_same_v<T, Lambda>, "every kind of expression is evaluated");
                 Value v = Value::make(Value::Kind::Lambda, sp);
                 v.s = n.source;
                 return v;
             }
-            return error(sp, "unsupported expression");
         },
         e.node);
 }
@@ -755,6 +755,7 @@ Value Evaluator::call_value(const Value& callee, Arguments args) {
     switch (callee.kind) {
     case Value::Kind::Unit:
         if (callee.unit) return call_unit(*callee.unit, std::move(args));
+        if (callee.s.starts_with("dict.")) return call_dict_method(callee, std::move(args));
         return call_builtin(callee.s, std::move(args));
     case Value::Kind::Macro: return call_macro(callee, std::move(args));
     case Value::Kind::Patch:
@@ -803,6 +804,27 @@ Value Evaluator::call_value(const Value& callee, Arguments args) {
     default:
         return error(span, fmt::format("'{}' is not callable", type_name(callee)));
     }
+}
+
+// d.items(), d.keys(), d.values(), d.get(key[, default]) on a dict bound to the method.
+Value Evaluator::call_dict_method(const Value& method, Arguments args) {
+    const Value& d = (*method.items)[0];
+    std::string_view name = std::string_view(method.s).substr(5);
+    Span sp = args.span;
+    if (!args.keywords.empty()) return error(args.keyword_spans[0], fmt::format("dict.{}() takes no keyword arguments", name));
+    if (name == "get") {
+        if (args.positional.empty() || args.positional.size() > 2) return error(sp, "dict.get() takes a key and an optional default");
+        for (const auto& [k, v] : *d.entries)
+            if (values_equal(k, args.positional[0])) return v;
+        return args.positional.size() == 2 ? args.positional[1] : Value::none(sp);
+    }
+    if (!args.positional.empty()) return error(sp, fmt::format("dict.{}() takes no arguments", name));
+    std::vector<Value> out;
+    for (const auto& [k, v] : *d.entries) {
+        if (name == "items") out.push_back(Value::tuple({k, v}, sp));
+        else out.push_back(name == "keys" ? k : v);
+    }
+    return Value::list(std::move(out), sp);
 }
 
 Value Evaluator::call_macro(const Value& macro, Arguments args) {
@@ -900,8 +922,8 @@ Value Evaluator::eval_attribute(const ast::Attribute& a, Span span) {
         f.s2 = a.attr;
         return f;
     }
-    if (v.is(Value::Kind::Dict) && (a.attr == "items" || a.attr == "keys" || a.attr == "values")) {
-        // d.items() and friends, as a bound builtin
+    if (v.is(Value::Kind::Dict) && (a.attr == "items" || a.attr == "keys" || a.attr == "values" || a.attr == "get")) {
+        // d.items() and friends, as a bound method
         Value m = Value::make(Value::Kind::Unit, span);
         m.s = "dict." + a.attr;
         m.items = std::make_shared<const std::vector<Value>>(std::vector<Value>{v});

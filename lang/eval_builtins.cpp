@@ -86,12 +86,6 @@ Value Evaluator::call_builtin(const std::string& name, Arguments args) {
     };
     auto& a = args.positional;
 
-    if (name.starts_with("dict.")) {
-        // bound dict methods: items(), keys(), values()
-        Value d = Value::make(Value::Kind::Dict, sp);
-        d.entries = std::make_shared<const std::vector<std::pair<Value, Value>>>();
-        return error(sp, "dict methods are not available here");
-    }
     if (name == "range") {
         if (!arity(1, 3)) return Value::error(sp);
         for (const Value& x : a)

@@ -87,6 +87,7 @@ private:
     std::optional<std::vector<Value>> iterate(const Value& v, Span span);
     Value call_value(const Value& callee, Arguments args);
     Value call_macro(const Value& macro, Arguments args);
+    Value call_dict_method(const Value& method, Arguments args);
     std::vector<std::string_view> visible_names() const;
     Value error(Span at, std::string message);
 

@@ -965,3 +965,12 @@ TEST_CASE("SendDBUS is refused with help") {
     CHECK(c.diags.find("SendDBUS is not supported by mdc") != std::string::npos);
     CHECK(c.diags.find("help: use System(") != std::string::npos);
 }
+
+TEST_CASE("dict methods work in comprehensions, as in Python") {
+    CHECK(patch_of("[KeyFilter(k) >> Key(v) for k, v in {36: 35, 38: 40}.items()]") ==
+          "Fork[Chain[KeyFilter((36, 37)), Key(35)], Chain[KeyFilter((38, 39)), Key(40)]]");
+    CHECK(patch_of("[Transpose(t) for t in {1: 12, 2: -12}.values()]") == "Fork[Transpose(12), Transpose(-12)]");
+    CHECK(patch_of("[Channel(c) for c in {3: 0, 4: 0}.keys()]") == "Fork[Channel(2), Channel(3)]");
+    CHECK(patch_of("Transpose({'up': 12}.get('down', -12))") == "Transpose(-12)");
+    CHECK(has_error("run(Transpose({'up': 12}.get()))\n", "dict.get() takes a key"));
+}
