@@ -24,8 +24,33 @@ using namespace tao::pegtl;
 
 struct comment : seq<one<'#'>, until<at<eolf>>> {};
 struct line_cont : seq<one<'\\'>, eol> {};
-struct hs : star<sor<one<' ', '\t', '\f'>, line_cont>> {};            // horizontal space
-struct ns : star<sor<one<' ', '\t', '\f', '\r', '\n'>, comment, line_cont>> {};  // inside brackets
+// Separators, matched by hand: they are tried before every token at every precedence level, so
+// they are the hottest rules of the parser. hs: spaces, tabs, form feeds and backslash-newlines
+// (statement level); ns: also newlines and comments (inside brackets). Both always succeed.
+template <bool Newlines>
+struct separator {
+    using rule_t = separator;
+    using subs_t = empty_list;
+    template <apply_mode, rewind_mode, template <typename...> class, template <typename...> class,
+              typename ParseInput, typename... States>
+    static bool match(ParseInput& in, States&&...) {
+        const char* p = in.current();
+        const char* e = in.end();
+        while (p < e) {
+            char c = *p;
+            if (c == ' ' || c == '\t' || c == '\f') ++p;
+            else if (c == '\\' && p + 1 < e && p[1] == '\n') p += 2;
+            else if (c == '\\' && p + 2 < e && p[1] == '\r' && p[2] == '\n') p += 3;
+            else if (Newlines && (c == '\n' || c == '\r')) ++p;
+            else if (Newlines && c == '#') { while (p < e && *p != '\n') ++p; }
+            else break;
+        }
+        in.bump(static_cast<std::size_t>(p - in.current()));
+        return true;
+    }
+};
+struct hs : separator<false> {};  // horizontal space
+struct ns : separator<true> {};   // inside brackets
 
 struct kw_false : TAO_PEGTL_KEYWORD("False") {};
 struct kw_none : TAO_PEGTL_KEYWORD("None") {};
