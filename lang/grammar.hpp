@@ -24,18 +24,28 @@ using namespace tao::pegtl;
 
 struct comment : seq<one<'#'>, until<at<eolf>>> {};
 struct line_cont : seq<one<'\\'>, eol> {};
-// Separators, matched by hand: they are tried before every token at every precedence level, so
-// they are the hottest rules of the parser. hs: spaces, tabs, form feeds and backslash-newlines
-// (statement level); ns: also newlines and comments (inside brackets). Both always succeed.
-template <bool Newlines>
-struct separator {
-    using rule_t = separator;
+// A rule matched by a hand-written scan: Derived::scan(begin, end) returns where the match ends,
+// or nullptr for no match. Used for the hottest rules and for text kept verbatim.
+template <class Derived>
+struct scanned {
+    using rule_t = Derived;
     using subs_t = empty_list;
     template <apply_mode, rewind_mode, template <typename...> class, template <typename...> class,
               typename ParseInput, typename... States>
     static bool match(ParseInput& in, States&&...) {
-        const char* p = in.current();
-        const char* e = in.end();
+        const char* q = Derived::scan(in.current(), in.end());
+        if (!q) return false;
+        in.bump(static_cast<std::size_t>(q - in.current()));
+        return true;
+    }
+};
+
+// Separators, matched by hand: they are tried before every token at every precedence level, so
+// they are the hottest rules of the parser. hs: spaces, tabs, form feeds and backslash-newlines
+// (statement level); ns: also newlines and comments (inside brackets). Both always succeed.
+template <bool Newlines>
+struct separator : scanned<separator<Newlines>> {
+    static const char* scan(const char* p, const char* e) {
         while (p < e) {
             char c = *p;
             if (c == ' ' || c == '\t' || c == '\f') ++p;
@@ -45,8 +55,7 @@ struct separator {
             else if (Newlines && c == '#') { while (p < e && *p != '\n') ++p; }
             else break;
         }
-        in.bump(static_cast<std::size_t>(p - in.current()));
-        return true;
+        return p;
     }
 };
 struct hs : separator<false> {};  // horizontal space
@@ -82,21 +91,14 @@ inline bool is_keyword(std::string_view w) {
 }
 
 // A name: an ASCII identifier that is not a reserved word (one scan, then one lookup).
-struct identifier {
-    using rule_t = identifier;
-    using subs_t = empty_list;
-    template <apply_mode, rewind_mode, template <typename...> class, template <typename...> class,
-              typename ParseInput, typename... States>
-    static bool match(ParseInput& in, States&&...) {
-        const char* p = in.current();
-        const char* e = in.end();
+struct identifier : scanned<identifier> {
+    static const char* scan(const char* p, const char* e) {
         auto first = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
-        if (p == e || !first(*p)) return false;
+        if (p == e || !first(*p)) return nullptr;
         const char* q = p + 1;
         while (q < e && (first(*q) || (*q >= '0' && *q <= '9'))) ++q;
-        if (q - p <= 8 && is_keyword(std::string_view(p, static_cast<size_t>(q - p)))) return false;
-        in.bump(static_cast<std::size_t>(q - p));
-        return true;
+        if (q - p <= 8 && is_keyword(std::string_view(p, static_cast<size_t>(q - p)))) return nullptr;
+        return q;
     }
 };
 
@@ -139,31 +141,26 @@ struct lambda_scan_error {
     const char* at;           // where the problem is (an unclosed bracket or quote)
     const char* message;
 };
-template <bool InBrackets> struct lambda_text {
-    using rule_t = lambda_text;
-    using subs_t = empty_list;
-    template <apply_mode, rewind_mode, template <typename...> class, template <typename...> class,
-              typename ParseInput, typename... States>
-    static bool match(ParseInput& in, States&&...) {
-        const char* p = in.current();
-        const char* end = in.end();
+template <bool InBrackets> struct lambda_text : scanned<lambda_text<InBrackets>> {
+    static const char* scan(const char* const start, const char* const end) {
+        const char* p = start;
         // Parameters: everything up to the first ':' outside brackets (defaults may hold commas).
         {
             int depth = 0;
             while (p < end && !(depth == 0 && *p == ':')) {
                 if (*p == '(' || *p == '[' || *p == '{') ++depth;
-                else if (*p == ')' || *p == ']' || *p == '}') { if (depth == 0) return false; --depth; }
-                else if (*p == '\n' && !InBrackets) return false;
+                else if (*p == ')' || *p == ']' || *p == '}') { if (depth == 0) return nullptr; --depth; }
+                else if (*p == '\n' && !InBrackets) return nullptr;
                 ++p;
             }
-            if (p >= end) return false;
+            if (p >= end) return nullptr;
             ++p;
         }
         std::vector<const char*> open;  // unclosed brackets, innermost last
         auto word_at = [&](const char* q, std::string_view w) {
             return static_cast<size_t>(end - q) > w.size() && std::string_view(q, w.size()) == w &&
                    !(std::isalnum(static_cast<unsigned char>(q[w.size()])) || q[w.size()] == '_') &&
-                   (q == in.current() || !(std::isalnum(static_cast<unsigned char>(q[-1])) || q[-1] == '_'));
+                   (q == start || !(std::isalnum(static_cast<unsigned char>(q[-1])) || q[-1] == '_'));
         };
         while (p < end) {
             char c = *p;
@@ -202,9 +199,7 @@ template <bool InBrackets> struct lambda_text {
             ++p;
         }
         if (!open.empty()) throw lambda_scan_error{open.back(), "unclosed bracket in lambda"};
-        if (p == in.current()) return false;
-        in.bump(static_cast<std::size_t>(p - in.current()));
-        return true;
+        return p == start ? nullptr : p;
     }
 };
 template <class S> struct lambda_expr : seq<S, kw_lambda, lambda_text<std::is_same_v<S, ns>>> {};
