@@ -1233,34 +1233,40 @@ private:
                 next = e;
             }
         } else {
-            size_t q = end_of_physical_line(body);
-            size_t block_begin = q, block_end = q, first = std::string_view::npos;
-            while (q < text_.size() && (blank_line(q) || indented(q))) {
-                if (!blank_line(q) && first == std::string_view::npos) first = q;
-                q = end_of_physical_line(q);
-                if (first != std::string_view::npos) block_end = q;
-            }
-            next = q;
-            if (first == std::string_view::npos) {
+            // The body is the indented block under the header. A `return` statement may continue
+            // inside brackets on lines in any column; the block goes on after where it ends.
+            auto skip_block = [&](size_t q, size_t& last_text_end) {
+                while (q < text_.size() && (blank_line(q) || indented(q))) {
+                    if (!blank_line(q)) last_text_end = end_of_physical_line(q);
+                    q = end_of_physical_line(q);
+                }
+                return q;
+            };
+            size_t first = end_of_physical_line(body);
+            while (first < text_.size() && blank_line(first)) first = end_of_physical_line(first);
+            if (first >= text_.size() || !indented(first)) {
                 st_.diags.error(st_.span(at(body - 1), at(body)), "expected the macro's body after ':'")
                     .note("a patch macro is 'def Name(args): return patch'");
-                return next;
+                return first;
             }
             size_t b = first;
             while (text_[b] == ' ' || text_[b] == '\t') ++b;
-            bool single_return = false;
+            size_t block_end = b;
             if (starts_with_return(b)) {
                 size_t m = 0;
-                if (!parse_rule<g::def_return>(b, m)) return next;
+                if (!parse_rule<g::def_return>(b, m)) return skip_block(end_of_physical_line(b), block_end);
                 d.body = st_.pop();
-                size_t rest = b + m;
-                single_return = true;
-                for (size_t r = rest; r < next; r = end_of_physical_line(r))
-                    if (!blank_line(r)) single_return = false;
-                if (!single_return) d.body.reset();
+                size_t after_return = b + m;
+                size_t more_text = after_return;
+                next = skip_block(after_return, more_text);
+                if (more_text != after_return) {  // more statements follow the return: a Python body
+                    d.body.reset();
+                    d.python_body = st_.span(at(b), at(trim_end(more_text)));
+                }
+            } else {
+                next = skip_block(first, block_end);
+                d.python_body = st_.span(at(b), at(trim_end(block_end)));
             }
-            if (!single_return) d.python_body = st_.span(at(b), at(trim_end(block_end)));
-            (void)block_begin;
         }
         Span sp = st_.span(at(stmt_start), at(trim_end(next)));
         module_.body.push_back(Stmt{sp, std::move(d)});

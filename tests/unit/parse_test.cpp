@@ -167,3 +167,11 @@ TEST_CASE("nesting depth is bounded") {
     Parsed p = parse_text("x = " + deep + "\n");
     CHECK(p.errors.find("nested too deeply") != std::string::npos);
 }
+
+TEST_CASE("a macro's return may continue in brackets on lines in any column") {
+    Parsed p = parse_text("def Layer(ch):\n    return [Channel(ch),\nTranspose(12)]\nx = Layer(2)\n", true);
+    CHECK(p.errors == "");
+    CHECK(p.ast == "   1:1   def Layer(ch): return [Channel(ch), Transpose(12)]\n   4:1   x = Layer(2)\n");
+    Parsed q = parse_text("def F(a):\n    return Pass()\n    x = 1\ny = 2\n", true);
+    CHECK(q.ast == "   1:1   def F(a): <python body>\n   4:1   y = 2\n");
+}
