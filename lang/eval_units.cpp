@@ -364,28 +364,41 @@ std::optional<int> Evaluator::offset_number(const Value& v, int count, std::stri
 
 std::optional<std::string> Evaluator::sysex_bytes(const Value& v, bool partial) {
     std::string bytes;
+    std::vector<Span> where;  // the source of each byte, for carets under the bad one
+    // A plain string literal maps characters to source offsets one to one.
+    std::string_view source = sources_.text(v.span);
+    bool literal = v.is(Value::Kind::Str) && source.size() == v.s.size() + 2 && source.substr(1, v.s.size()) == v.s;
+    auto char_span = [&](size_t at, size_t len) {
+        return literal ? Span{v.span.file, v.span.begin + 1 + static_cast<uint32_t>(at), v.span.begin + 1 + static_cast<uint32_t>(at + len)} : v.span;
+    };
     if (v.is(Value::Kind::Str)) {
-        // ASCII hex: 'F0 7E 7F 09 01 F7', 'F0,7E,...', 'F07E7F0901F7'
-        std::string digits;
-        for (char c : v.s) {
-            if (c == ' ' || c == ',' || c == '\t') {
-                if (digits.size() % 2) digits.insert(digits.end() - 1, '0');
-                continue;
-            }
-            if (!std::isxdigit(static_cast<unsigned char>(c))) {
-                diags_.error(v.span, fmt::format("{} is not SysEx data", describe(v)))
+        // ASCII hex: 'F0 7E 7F 09 01 F7', 'F0,7E,...', 'F07E7F0901F7' (a lone digit is one byte)
+        size_t i = 0;
+        while (i < v.s.size()) {
+            char c = v.s[i];
+            if (c == ' ' || c == ',' || c == '\t') { ++i; continue; }
+            size_t j = i;
+            while (j < v.s.size() && std::isxdigit(static_cast<unsigned char>(v.s[j]))) ++j;
+            if (j == i) {
+                diags_.error(char_span(i, 1), fmt::format("{} is not SysEx data", describe(v)))
                     .note("write SysEx as hex bytes, e.g. 'F0 7E 7F 09 01 F7', or as a list of numbers");
                 return std::nullopt;
             }
-            digits += c;
+            size_t len = j - i;
+            if (len % 2 && len > 1) {
+                diags_.error(char_span(i, len), fmt::format("SysEx string {} has an odd number of hex digits", describe(v)));
+                return std::nullopt;
+            }
+            for (size_t k = i; k < j; k += len == 1 ? 1 : 2) {
+                size_t n = len == 1 ? 1 : 2;
+                bytes += static_cast<char>(std::stoi(v.s.substr(k, n), nullptr, 16));
+                where.push_back(char_span(k, n));
+            }
+            i = j;
         }
-        if (digits.size() % 2) {
-            diags_.error(v.span, fmt::format("SysEx string {} has an odd number of hex digits", describe(v)));
-            return std::nullopt;
-        }
-        for (size_t i = 0; i < digits.size(); i += 2) bytes += static_cast<char>(std::stoi(digits.substr(i, 2), nullptr, 16));
     } else if (v.is(Value::Kind::Bytes)) {
         bytes = v.s;
+        where.assign(bytes.size(), v.span);
     } else if (v.is_sequence()) {
         for (const Value& b : *v.items) {
             if (!b.is_int() || b.as_int() < 0 || b.as_int() > 255) {
@@ -393,6 +406,7 @@ std::optional<std::string> Evaluator::sysex_bytes(const Value& v, bool partial) 
                 return std::nullopt;
             }
             bytes += static_cast<char>(b.as_int());
+            where.push_back(b.span.valid() ? b.span : v.span);
         }
     } else {
         if (!v.is_error()) diags_.error(v.span, fmt::format("expected SysEx data (hex string or list of bytes), got {}", what_is(v)));
@@ -400,17 +414,18 @@ std::optional<std::string> Evaluator::sysex_bytes(const Value& v, bool partial) 
     }
     auto byte = [&](size_t i) { return static_cast<unsigned char>(bytes[i]); };
     if (bytes.empty() || byte(0) != 0xF0) {
-        diags_.error(v.span, "SysEx data must start with F0");
+        diags_.error(where.empty() ? v.span : where[0],
+                     bytes.empty() ? std::string("SysEx data must start with F0, but it is empty") : fmt::format("SysEx data must start with F0, not {:02X}", byte(0)));
         return std::nullopt;
     }
     bool ends = bytes.size() >= 2 && byte(bytes.size() - 1) == 0xF7;
     if (!partial && !ends) {
-        diags_.error(v.span, "SysEx data must end with F7");
+        diags_.error(where.back(), fmt::format("SysEx data must end with F7, not {:02X}", byte(bytes.size() - 1)));
         return std::nullopt;
     }
     for (size_t i = 1; i + (ends ? 1 : 0) < bytes.size(); ++i)
         if (byte(i) > 0x7F) {
-            diags_.error(v.span, fmt::format("SysEx data byte {} is {:02X}, but data bytes are 00..7F", i, byte(i)));
+            diags_.error(where[i], fmt::format("SysEx byte {} of {} is {:02X}, but data bytes between F0 and F7 are 00..7F", i + 1, bytes.size(), byte(i)));
             return std::nullopt;
         }
     return bytes;
@@ -420,7 +435,7 @@ std::optional<std::string> Evaluator::manufacturer_bytes(const Value& v) {
     std::string id;
     if (v.is_int() && !v.is(Value::Kind::Bool)) {
         if (v.i < 0 || v.i > 0x7F) {
-            diags_.error(v.span, fmt::format("manufacturer id {} is out of range 0..127", v.i));
+            diags_.error(v.span, fmt::format("manufacturer id {} is out of range 0..7F", sources_.text(v.span)));
             return std::nullopt;
         }
         id = std::string(1, static_cast<char>(v.i));
@@ -768,6 +783,7 @@ Value Evaluator::check_arg(ArgKind kind, const Value& v, const UnitInfo& unit, s
                 auto& d = diags_.error(x.span, fmt::format("unknown interval {}", describe(x)));
                 std::vector<std::string_view> ns(std::begin(names), std::end(names));
                 if (auto m = closest_match(x.s, ns); !m.empty()) d.with_help(fmt::format("did you mean '{}'?", m));
+                else d.note("intervals: unison, second, third, fourth, fifth, sixth, seventh, octave, ninth, tenth, eleventh, twelfth, thirteenth, or a number of scale steps");
                 return false;
             }
             diags_.error(x.span, fmt::format("an interval is a number or a name like 'third', got {}", what_is(x)));
