@@ -425,7 +425,7 @@ std::optional<std::string> Evaluator::sysex_bytes(const Value& v, bool partial) 
     }
     for (size_t i = 1; i + (ends ? 1 : 0) < bytes.size(); ++i)
         if (byte(i) > 0x7F) {
-            diags_.error(where[i], fmt::format("SysEx byte {} of {} is {:02X}, but data bytes between F0 and F7 are 00..7F", i + 1, bytes.size(), byte(i)));
+            diags_.error(where[i], fmt::format("SysEx byte {} of {} is {:02X}, but data bytes are 00..7F (between F0 and F7)", i + 1, bytes.size(), byte(i)));
             return std::nullopt;
         }
     return bytes;
