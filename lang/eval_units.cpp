@@ -172,8 +172,15 @@ Value Evaluator::call_unit(const UnitInfo& unit, Arguments args) {
     // An OutputTemplate keeps the numbers as written: they are converted when it becomes an Output.
     bool keep_written = unit.name == "OutputTemplate";
     for (size_t j = 0; j < ov.params.size(); ++j) {
+        size_t errors_before = diags_.error_count();
         Value checked = check_arg(ov.params[j].kind, values[j], unit, ov.params[j].name);
-        if (checked.is_error()) bad = true;
+        if (checked.is_error()) {
+            bad = true;
+            // Every refused argument gets a message, even from a check that forgot to say why.
+            if (diags_.error_count() == errors_before && !values[j].is_error())
+                diags_.error(values[j].span.valid() ? values[j].span : span,
+                             fmt::format("{} argument '{}' must be {}", unit.name, ov.params[j].name, arg_kind_description(ov.params[j].kind)));
+        }
         if (!keep_written) values[j] = std::move(checked);
     }
     if (bad) return Value::error(span);
@@ -563,10 +570,13 @@ Value Evaluator::check_arg(ArgKind kind, const Value& v, const UnitInfo& unit, s
             }
         return l;
     }
-    case K::Velocity: return as_int_value(note_value(v.is(Value::Kind::Str) ? Value::error(sp) : v, 0, 127, "velocity"));
+    case K::Velocity:
+        if (v.is(Value::Kind::Str)) return expect(arg_kind_description(kind));
+        return as_int_value(note_value(v, 0, 127, "velocity"));
     case K::VelocityRef:
         if (auto r = ref()) return *r;
-        return as_int_value(note_value(v.is(Value::Kind::Str) ? Value::error(sp) : v, 0, 127, "velocity"));
+        if (v.is(Value::Kind::Str)) return expect(arg_kind_description(kind));
+        return as_int_value(note_value(v, 0, 127, "velocity"));
     case K::VelocityLimit: case K::CtrlLimit:
         if (v.is(Value::Kind::Str)) return expect(arg_kind_description(kind));
         return as_int_value(note_value(v, 0, 128, kind == K::CtrlLimit ? "controller value" : "velocity"));
