@@ -532,11 +532,11 @@ Value Evaluator::arithmetic(ast::BinOp op, const Value& l, const Value& r, Span 
         };
         switch (op) {
         case BinOp::Add:
-            return fl ? Value::real(x + y, span) : checked([](int64_t p, int64_t q, int64_t* r) { return __builtin_add_overflow(p, q, r); });
+            return fl ? Value::real(x + y, span) : checked([](int64_t p, int64_t q, int64_t* result) { return __builtin_add_overflow(p, q, result); });
         case BinOp::Sub:
-            return fl ? Value::real(x - y, span) : checked([](int64_t p, int64_t q, int64_t* r) { return __builtin_sub_overflow(p, q, r); });
+            return fl ? Value::real(x - y, span) : checked([](int64_t p, int64_t q, int64_t* result) { return __builtin_sub_overflow(p, q, result); });
         case BinOp::Mul:
-            return fl ? Value::real(x * y, span) : checked([](int64_t p, int64_t q, int64_t* r) { return __builtin_mul_overflow(p, q, r); });
+            return fl ? Value::real(x * y, span) : checked([](int64_t p, int64_t q, int64_t* result) { return __builtin_mul_overflow(p, q, result); });
         case BinOp::Div:
             if (y == 0) return error(span, "division by zero");
             return Value::real(x / y, span);

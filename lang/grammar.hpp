@@ -172,11 +172,11 @@ template <bool InBrackets> struct lambda_text : scanned<lambda_text<InBrackets>>
             }
             if (c == '\n' && open.empty() && !InBrackets) break;
             if (c == '\'' || c == '"') {
-                const char* start = p;
+                const char* quote = p;
                 bool triple = p + 2 < end && p[1] == c && p[2] == c;
                 p += triple ? 3 : 1;
                 for (;;) {
-                    if (p >= end || (!triple && *p == '\n')) throw lambda_scan_error{start, "unterminated string in lambda"};
+                    if (p >= end || (!triple && *p == '\n')) throw lambda_scan_error{quote, "unterminated string in lambda"};
                     if (*p == '\\') { p += 2; continue; }
                     if (*p == c && (!triple || (p + 2 < end && p[1] == c && p[2] == c))) { p += triple ? 3 : 1; break; }
                     ++p;
