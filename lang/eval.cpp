@@ -76,7 +76,25 @@ namespace {
 bool is_mididings_module(std::string_view dotted) {
     return dotted == "mididings" || dotted.starts_with("mididings.");
 }
+
+// The submodules of mididings a patch may name (`from mididings import extra`, `mididings.gm`).
+bool is_mididings_submodule(std::string_view name) {
+    static constexpr std::string_view names[] = {"extra", "gm", "engine", "event", "util", "constants", "units", "setup"};
+    return std::find(std::begin(names), std::end(names), name) != std::end(names);
+}
 }  // namespace
+
+// Finds an imported Python module and records it, or says where it was looked for.
+std::optional<std::string> Evaluator::import_python_module(const std::string& dotted, Span at) {
+    auto path = find_python_module(dotted);
+    if (!path) {
+        diags_.error(at, fmt::format("cannot find Python module '{}'", dotted))
+            .note(fmt::format("looked for '{}.py' next to the patch and in the Python library", dotted.substr(dotted.rfind('.') + 1)));
+        return std::nullopt;
+    }
+    out_.python_modules.push_back(*path);
+    return path;
+}
 
 void Evaluator::exec_import(const ast::Import& s, Span) {
     for (const ast::ImportName& n : s.names) {
@@ -87,15 +105,11 @@ void Evaluator::exec_import(const ast::Import& s, Span) {
             bind(n.alias.empty() ? top : n.alias, m);
             continue;
         }
-        auto path = find_python_module(n.dotted);
+        auto path = import_python_module(n.dotted, n.span);
         if (!path) {
-            diags_.error(n.span, fmt::format("cannot find Python module '{}'", n.dotted))
-                .note(fmt::format("looked for '{}.py' next to the patch and in the Python library",
-                                  n.dotted.substr(n.dotted.rfind('.') + 1)));
             bind(n.alias.empty() ? top : n.alias, Value::error(n.span));
             continue;
         }
-        out_.python_modules.push_back(*path);
         Value m = Value::make(Value::Kind::Module, n.span);
         m.s = n.alias.empty() ? top : n.dotted;
         m.s2 = *path;
@@ -130,8 +144,7 @@ void Evaluator::exec_from_import(const ast::FromImport& s, Span) {
                 bind(n.alias.empty() ? n.dotted : n.alias, v);
                 continue;
             }
-            if (n.dotted == "extra" || n.dotted == "gm" || n.dotted == "engine" || n.dotted == "event" ||
-                n.dotted == "util" || n.dotted == "constants" || n.dotted == "units" || n.dotted == "setup") {
+            if (is_mididings_submodule(n.dotted)) {
                 Value m = Value::make(Value::Kind::Module, n.span);
                 m.s = s.module + "." + n.dotted;
                 bind(n.alias.empty() ? n.dotted : n.alias, m);
@@ -149,15 +162,11 @@ void Evaluator::exec_from_import(const ast::FromImport& s, Span) {
         }
         return;
     }
-    auto path = find_python_module(s.module);
+    auto path = import_python_module(s.module, s.module_span);
     if (!path) {
-        diags_.error(s.module_span, fmt::format("cannot find Python module '{}'", s.module))
-            .note(fmt::format("looked for '{}.py' next to the patch and in the Python library",
-                              s.module.substr(s.module.rfind('.') + 1)));
         for (const ast::ImportName& n : s.names) bind(n.alias.empty() ? n.dotted : n.alias, Value::error(n.span));
         return;
     }
-    out_.python_modules.push_back(*path);
     if (s.star) {
         diags_.error(s.module_span, fmt::format("'from {} import *' hides which names the patch uses", s.module))
             .with_help(fmt::format("import the names you need: 'from {} import f, g'", s.module));
@@ -759,7 +768,7 @@ Value Evaluator::call_value(const Value& callee, Arguments args) {
         return call_builtin(callee.s, std::move(args));
     case Value::Kind::Macro: return call_macro(callee, std::move(args));
     case Value::Kind::Patch:
-        if (callee.patch->kind == Patch::Kind::Unit && callee.patch->unit && callee.patch->unit->name == "OutputTemplate") {
+        if (is_template(callee)) {
             // Complete the template: its arguments first, then these.
             const Patch& t = *callee.patch;
             Arguments merged;
@@ -886,8 +895,7 @@ Value Evaluator::eval_attribute(const ast::Attribute& a, Span span) {
     if (v.is_error()) return v;
     if (v.is(Value::Kind::Module)) {
         if (is_mididings_module(v.s)) {
-            if (a.attr == "extra" || a.attr == "gm" || a.attr == "engine" || a.attr == "event" || a.attr == "util" ||
-                a.attr == "constants") {
+            if (is_mididings_submodule(a.attr)) {
                 Value m = v;
                 m.s = v.s + "." + a.attr;
                 return m;

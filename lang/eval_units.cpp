@@ -28,8 +28,6 @@ bool is_hook_unit(std::string_view name) {
 
 }  // namespace
 
-bool is_template(const Value& v);
-
 Value Evaluator::patch_value(PatchPtr p) {
     if (!p) return Value::error();
     Value v = Value::make(Value::Kind::Patch, p->span);

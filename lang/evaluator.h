@@ -37,6 +37,9 @@ struct EvalOptions {
 bool python_module_defines(const std::string& path, const std::string& name);
 std::vector<std::string> python_module_names(const std::string& path);
 
+// An OutputTemplate value: a partial Output that can be called and chained (eval_units.cpp).
+bool is_template(const Value& v);
+
 class Evaluator {
 public:
     Evaluator(const SourceSet& sources, DiagSink& diags, EvalOptions options);
@@ -131,6 +134,7 @@ private:
     Value call_python_instance(Arguments args);
     void exec_mapping(const ast::Mapping& m, Span span);
     std::optional<std::string> find_python_module(const std::string& dotted) const;
+    std::optional<std::string> import_python_module(const std::string& dotted, Span at);
     std::unordered_map<std::string, Value> gm_names() const;
     bool entry_attempted_ = false;
     const ast::Module* module_ = nullptr;  // run/process_file was called, even if its arguments were wrong

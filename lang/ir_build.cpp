@@ -115,21 +115,13 @@ private:
         if (!sem.passes_other) rest.types &= sem.acts_on;
         b.types &= sem.acts_on;
         if (n == "PortSplit") {
-            uint64_t m = 0;
-            for (const Value& v : key.elements()) m |= v.i >= 63 ? (1ull << 63) : (1ull << v.i);
-            b.ports &= m;
+            b.ports &= port_mask(key);
             if (!b.ports) b.types = 0;
         } else if (n == "ChannelSplit") {
-            uint16_t m = 0;
-            for (const Value& v : key.elements()) m |= static_cast<uint16_t>(1u << v.i);
-            b.channels &= m;
+            b.channels &= channel_mask(key);
             if (!b.channels) b.types = 0;
         } else if (n == "KeySplit") {
-            int lo = static_cast<int>((*key.items)[0].i), hi = static_cast<int>((*key.items)[1].i);
-            if (hi == 0) hi = 128;
-            b.note_lo = static_cast<uint8_t>(std::max<int>(b.note_lo, lo));
-            b.note_hi = static_cast<uint8_t>(std::min<int>(b.note_hi, hi));
-            if (b.note_lo >= b.note_hi) b.types = 0, b.note_lo = 0, b.note_hi = 128;
+            b = narrow_notes(b, static_cast<int>((*key.items)[0].i), static_cast<int>((*key.items)[1].i));
         }
         matches = !b.empty() || in.empty();
         b.types |= other;  // other types go to every branch (KeySplit, VelocitySplit)

@@ -62,8 +62,8 @@ std::string describe(const EventSet& s, int off) {
 }
 
 namespace {
-
 uint64_t port_bit(int64_t p) { return p >= 63 ? (1ull << 63) : (1ull << p); }
+}  // namespace
 
 uint64_t port_mask(const Value& list) {
     uint64_t m = 0;
@@ -77,12 +77,16 @@ uint16_t channel_mask(const Value& list) {
     return m;
 }
 
+namespace {
+
 const Value* arg(const Patch& p, std::string_view name) {
     const Overload& ov = p.unit->overloads[static_cast<size_t>(p.overload)];
     for (size_t i = 0; i < ov.params.size(); ++i)
         if (ov.params[i].name == name) return &p.args[i];
     return nullptr;
 }
+
+}  // namespace
 
 // Narrows the note range of note events to [lo, hi) (0 as upper bound: no limit).
 EventSet narrow_notes(EventSet s, int lo, int hi) {
@@ -96,7 +100,6 @@ EventSet narrow_notes(EventSet s, int lo, int hi) {
     return s;
 }
 
-}  // namespace
 
 // What a filter unit lets through (before ~ or -), given what reaches it.
 EventSet filter_pass(const Patch& p, const EventSet& in) {
