@@ -12,10 +12,11 @@ namespace mdc::cli {
 
 int run_dump(const DumpArgs& args) {
     DumpOptions options;
-    options.stage = args.stage == "ast" ? CompileStage::Ast : args.stage == "opt" ? CompileStage::Opt : CompileStage::Ir;
+    options.stage = args.stage == "ast" ? CompileStage::Ast : args.stage == "opt" ? CompileStage::Opt
+                  : args.stage == "program" ? CompileStage::Program : CompileStage::Ir;
     options.format = args.format == "dot" ? DumpFormat::Dot : args.format == "json" ? DumpFormat::Json : DumpFormat::Text;
     options.opt_level = args.opt_level;
-    if (options.stage == CompileStage::Ast && options.format != DumpFormat::Text) {
+    if ((options.stage == CompileStage::Ast || options.stage == CompileStage::Program) && options.format != DumpFormat::Text) {
         fmt::print(stderr, "mdc: error: --format {} is for the IR stages (use --stage ir or opt)\n", args.format);
         return exit_usage;
     }

@@ -25,12 +25,25 @@ int run_check(const CheckArgs& args);
 
 struct DumpArgs {
     std::string file;
-    std::string stage = "ir";     // ast | ir | opt
+    std::string stage = "ir";     // ast | ir | opt | program
     std::string format = "text";  // text | dot | json
     int opt_level = 2;            // -O0: the opt stage runs no pass; -O2: all of them
     std::vector<std::string> passes;  // --pass NAME: only these
 };
 int run_dump(const DumpArgs& args);
+
+struct RunArgs {
+    std::string file;
+    std::string backend;  // text | alsa | jack | jack-rt; "" = config, then the default rule
+    int opt_level = 2;
+};
+int run_run(const RunArgs& args);
+
+struct TestArgs {
+    std::vector<std::string> files;
+    bool verbose = false;
+};
+int run_test_files(const TestArgs& args);
 
 struct UnitsArgs {
     std::string name;       // one unit, or all when empty

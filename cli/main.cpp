@@ -17,12 +17,24 @@ int main(int argc, char** argv) {
     mdc::cli::DumpArgs dump;
     CLI::App* dump_cmd = app.add_subcommand("dump", "Show a compiler stage of a patch: its AST, or its typed graph as text or Graphviz DOT");
     dump_cmd->add_option("patch", dump.file, "Patch file (.mdp)")->required();
-    dump_cmd->add_option("--stage", dump.stage, "Stage to show: ast, ir (typed graph), opt (after the passes)")
-        ->check(CLI::IsMember({"ast", "ir", "opt"}))->capture_default_str();
-    dump_cmd->add_option("-O", dump.opt_level, "With --stage opt: -O0 runs no pass, -O2 every pass")
+    dump_cmd->add_option("--stage", dump.stage, "Stage to show: ast, ir (typed graph), opt (after the passes), program (what the engine runs)")
+        ->check(CLI::IsMember({"ast", "ir", "opt", "program"}))->capture_default_str();
+    dump_cmd->add_option("-O", dump.opt_level, "With --stage opt or program: -O0 runs no pass, -O2 every pass")
         ->check(CLI::IsMember({0, 2}))->capture_default_str();
     dump_cmd->add_option("--pass", dump.passes, "Run only this pass (repeatable; implies --stage opt)");
     dump_cmd->add_option("--format", dump.format, "Output format")->check(CLI::IsMember({"text", "dot", "json"}))->capture_default_str();
+
+    mdc::cli::RunArgs run;
+    CLI::App* run_cmd = app.add_subcommand("run", "Run a patch: live, or with --backend text on events read from stdin");
+    run_cmd->add_option("patch", run.file, "Patch file (.mdp)")->required();
+    run_cmd->add_option("--backend", run.backend, "Backend: text (stdin/stdout), alsa, jack, jack-rt")
+        ->check(CLI::IsMember({"text", "alsa", "jack", "jack-rt"}));
+    run_cmd->add_option("-O", run.opt_level, "Optimization level")->check(CLI::IsMember({0, 2}))->capture_default_str();
+
+    mdc::cli::TestArgs test;
+    CLI::App* test_cmd = app.add_subcommand("test", "Run the test(...) statements of patches at -O0 and -O2");
+    test_cmd->add_option("patches", test.files, "Patch files (.mdp)")->required();
+    test_cmd->add_flag("-v,--verbose", test.verbose, "Also list the tests that pass");
 
     mdc::cli::UnitsArgs units;
     CLI::App* units_cmd = app.add_subcommand("units", "List the units mdc knows, or show one unit's forms and parameters");
@@ -42,5 +54,7 @@ int main(int argc, char** argv) {
     if (check_cmd->parsed()) return mdc::cli::run_check(check);
     if (units_cmd->parsed()) return mdc::cli::run_units(units);
     if (dump_cmd->parsed()) return mdc::cli::run_dump(dump);
+    if (run_cmd->parsed()) return mdc::cli::run_run(run);
+    if (test_cmd->parsed()) return mdc::cli::run_test_files(test);
     return mdc::cli::exit_usage;
 }

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "compile.h"
+#include "lower.h"
 #include "diag.h"
 #include "evaluator.h"
 #include "ir.h"
@@ -19,10 +20,8 @@
 
 namespace mdc {
 
-namespace {
-
 // Reads a file into `text`, or says why it cannot.
-std::string read_file(const std::string& path, std::string& text) {
+std::string read_source_file(const std::string& path, std::string& text) {
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec)) return "cannot read the file: it is a directory";
     std::ifstream in(path, std::ios::binary);
@@ -33,6 +32,8 @@ std::string read_file(const std::string& path, std::string& text) {
     text = buf.str();
     return {};
 }
+
+namespace {
 
 CheckOutcome outcome(const Compilation& c) {
     return {{}, render_all(c.diags, c.sources), c.diags.error_count(), c.diags.warning_count()};
@@ -45,12 +46,22 @@ DumpOutcome dump_patch_file(const std::string& path, const DumpOptions& options)
     DumpFormat format = options.format;
     DumpOutcome out;
     std::string text;
-    out.check.io_error = read_file(path, text);
+    out.check.io_error = read_source_file(path, text);
     if (!out.check.io_error.empty()) return out;
     auto compiled = compile_source(path, std::move(text));
     const Compilation& c = *compiled;
     out.check = outcome(c);
     if (out.check.errors > 0) return out;
+    if (stage == CompileStage::Program) {
+        ProgramResult r = compile_program(*compiled, options.opt_level);
+        out.internal_error = r.internal_error;
+        out.check = outcome(c);
+        if (r.program) {
+            ProgramSources where(c.sources);
+            out.text = engine::print_program(*r.program, &where);
+        }
+        return out;
+    }
     ir::Graph graph = c.graph;
     if (stage == CompileStage::Opt) {
         ir::PassReport report;
@@ -76,7 +87,7 @@ DumpOutcome dump_patch_file(const std::string& path, const DumpOptions& options)
 CheckOutcome check_patch_file(const std::string& path, const CheckOptions& options) {
     CheckOutcome out;
     std::string text;
-    out.io_error = read_file(path, text);
+    out.io_error = read_source_file(path, text);
     if (!out.io_error.empty()) return out;
     return check_patch_source(path, std::move(text), options);
 }
@@ -95,6 +106,42 @@ std::unique_ptr<Compilation> compile_source(const std::string& name, std::string
     // What the static types prove (warnings) only makes sense for a patch without errors.
     if (c->diags.error_count() == 0) c->graph = ir::build(c->checked, c->diags);
     return c;
+}
+
+}  // namespace mdc
+
+namespace mdc {
+
+ProgramResult compile_program(Compilation& c, int opt_level, bool any_port) {
+    ProgramResult out;
+    if (c.diags.error_count() > 0) return out;
+    ir::Graph graph;
+    if (any_port) {
+        DiagSink quiet;  // its warnings were reported with the first build
+        ir::BuildOptions o;
+        o.any_port_input = true;
+        graph = ir::build(c.checked, quiet, o);
+    } else {
+        graph = c.graph;
+    }
+    if (opt_level >= 2) {
+        ir::PassReport report = ir::optimize(graph, /*verify_each=*/true);
+        if (!report.error.empty()) {
+            out.internal_error = report.error;
+            return out;
+        }
+    }
+    LowerOptions lo;
+    lo.dispatch_tables = opt_level >= 2;
+    out.program = lower(graph, c.checked, c.diags, lo);
+    return out;
+}
+
+std::string ProgramSources::location(const engine::SourceRef& r) const {
+    if (r.file == 0 || r.file > sources_.size()) return {};
+    const SourceFile& f = sources_.file(r.file);
+    LineCol lc = f.line_col(r.begin);
+    return fmt::format("{}:{}:{}", f.name(), lc.line, lc.col);
 }
 
 }  // namespace mdc

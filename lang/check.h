@@ -17,7 +17,7 @@ struct CheckOutcome {
 
 CheckOutcome check_patch_file(const std::string& path, const CheckOptions& options);
 
-enum class CompileStage { Ast, Ir, Opt };
+enum class CompileStage { Ast, Ir, Opt, Program };
 enum class DumpFormat { Text, Dot, Json };
 struct DumpOptions {
     CompileStage stage = CompileStage::Ir;
@@ -31,6 +31,8 @@ struct DumpOutcome {
     std::string internal_error; // a pass broke the IR (a bug in mdc)
 };
 DumpOutcome dump_patch_file(const std::string& path, const DumpOptions& options);
+// Reads a whole file; returns "" or why it cannot ("cannot read the file: ...").
+std::string read_source_file(const std::string& path, std::string& text);
 // The same on text in memory (`name` is used in diagnostics; relative imports resolve from its folder).
 CheckOutcome check_patch_source(const std::string& name, std::string text, const CheckOptions& options);
 

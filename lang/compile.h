@@ -3,10 +3,12 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "ast.h"
 #include "diag.h"
+#include "engine/program.h"
 #include "ir.h"
 #include "patch.h"
 
@@ -22,5 +24,23 @@ struct Compilation {
 
 // `name` is used in diagnostics; Python modules resolve from its folder.
 std::unique_ptr<Compilation> compile_source(const std::string& name, std::string text);
+
+struct ProgramResult {
+    std::optional<engine::Program> program;  // empty after an error (reported into c.diags) or a pass bug
+    std::string internal_error;              // a pass broke the IR (a bug in mdc)
+};
+// Optimizes a copy of the graph (opt_level 0: no pass, 2: all) and lowers it to a Program.
+// `any_port` rebuilds the graph for input on any port (convert, benchmarks).
+ProgramResult compile_program(Compilation& c, int opt_level, bool any_port = false);
+
+// Where an instruction came from, as `file:line:col`, for the program printer.
+class ProgramSources : public engine::SourceLines {
+public:
+    explicit ProgramSources(const SourceSet& s) : sources_(s) {}
+    std::string location(const engine::SourceRef& r) const override;
+
+private:
+    const SourceSet& sources_;
+};
 
 }  // namespace mdc

@@ -44,6 +44,7 @@ struct Node {
     std::vector<NodeId> children;
     EventSet in, out;
     std::vector<bool> key_matches;  // a split: can each key match anything that reaches it?
+    bool table = false;             // a split the split-tables pass chose to run as one table lookup
 };
 
 // Where a root sits in the engine's flow, which decides what reaches it.
@@ -54,6 +55,9 @@ struct Root {
     NodeId node = no_node;
     bool init_or_exit = false;  // runs on a DUMMY event when a scene starts or ends
     RootRole role = RootRole::Scene;
+    int32_t scene = -1;     // Scene and SceneSwitch roots: the raw scene number
+    int32_t subscene = 0;   // index within its SceneGroup (0 for a plain scene)
+    bool exit = false;      // a SceneSwitch root: the exit patch (else the init patch)
 };
 
 struct Graph {

@@ -204,7 +204,7 @@ Graph build(const CheckedPatch& checked, DiagSink& diags, const BuildOptions& op
     // Scenes may share patches; the graph expands them, so bound the total.
     uint64_t units = 0;
     bool too_large = false;
-    auto add_root = [&](std::string name, const PatchPtr& p, RootRole role) {
+    auto add_root = [&](std::string name, const PatchPtr& p, RootRole role, int32_t scene = -1, int32_t subscene = 0, bool exit = false) {
         if (!p || too_large) return;
         units += patch_weight(*p);
         if (units > options.max_units) {
@@ -212,23 +212,23 @@ Graph build(const CheckedPatch& checked, DiagSink& diags, const BuildOptions& op
             diags.error(p->span, fmt::format("the patch is too large: more than {} units in all its scenes", options.max_units));
             return;
         }
-        g.roots.push_back(Root{std::move(name), add(g, p), role == RootRole::SceneSwitch, role});
+        g.roots.push_back(Root{std::move(name), add(g, p), role == RootRole::SceneSwitch, role, scene, subscene, exit});
     };
     if (checked.run) {
         const RunSpec& run = *checked.run;
         add_root("pre", run.pre, RootRole::Pre);
         for (const auto& [number, scene] : run.scenes) {
             std::string label = run.single_patch ? "patch" : fmt::format("scene {}{}", number + off, scene.name.empty() ? "" : " '" + scene.name + "'");
-            auto add_scene = [&](const SceneValue& s, const std::string& l) {
-                add_root(l, s.patch, RootRole::Scene);
-                add_root("init of " + l, s.init, RootRole::SceneSwitch);
-                add_root("exit of " + l, s.exit, RootRole::SceneSwitch);
+            auto add_scene = [&, number = number](const SceneValue& s, const std::string& l, int32_t sub) {
+                add_root(l, s.patch, RootRole::Scene, number, sub);
+                add_root("init of " + l, s.init, RootRole::SceneSwitch, number, sub);
+                add_root("exit of " + l, s.exit, RootRole::SceneSwitch, number, sub, true);
             };
             if (scene.group)
                 for (size_t i = 0; i < scene.subscenes.size(); ++i)
-                    add_scene(scene.subscenes[i], fmt::format("{}, subscene {}", label, i + static_cast<size_t>(off)));
+                    add_scene(scene.subscenes[i], fmt::format("{}, subscene {}", label, i + static_cast<size_t>(off)), static_cast<int32_t>(i));
             else
-                add_scene(scene, label);
+                add_scene(scene, label, 0);
         }
         add_root("post", run.post, RootRole::Post);
         add_root("control", run.control, RootRole::Control);

@@ -25,7 +25,7 @@ std::string node_label(const Node& n, int off) {
     switch (n.kind) {
     case NodeKind::Chain: return "chain";
     case NodeKind::Fork: return n.patch->remove_duplicates ? "fork" : "fork (keep duplicates)";
-    case NodeKind::Split: return fmt::format("split {}", n.patch->unit ? n.patch->unit->name : "");
+    case NodeKind::Split: return fmt::format("split {}{}", n.patch->unit ? n.patch->unit->name : "", n.table ? " (table)" : "");
     case NodeKind::Invert: return "invert (~)";
     case NodeKind::Negate: return "negate (-)";
     case NodeKind::Unit: return n.patch->unit ? unit_text(*n.patch, off) : "unit";

@@ -1,0 +1,97 @@
+// `mdc run`: compiles a patch and runs it on a backend. The text backend (PRODUCT.md section 4)
+// reads text events from stdin and writes every output event to stdout, one per line, flushed
+// after each input line; Print() output, warnings and errors go to stderr. A malformed line is
+// reported with its line and column and skipped; the exit code at the end is then 65.
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "commands.h"
+#include "drivers/offline_host.h"
+#include "drivers/text_events.h"
+#include "engine/engine.h"
+#include "lang/check.h"
+#include "lang/compile.h"
+
+namespace mdc::cli {
+
+namespace {
+
+void write_events(std::span<const engine::Event> events, int data_offset, std::string& buf) {
+    buf.clear();
+    for (const engine::Event& e : events) {
+        buf += drivers::format_event(e, data_offset);
+        buf += '\n';
+    }
+    std::fwrite(buf.data(), 1, buf.size(), stdout);
+    std::fflush(stdout);
+}
+
+int run_text(const engine::Program& program, const Config& config) {
+    drivers::OfflineHost host(program, stderr, config.silent, config.data_offset);
+    engine::Engine engine(program, host.hooks());
+    drivers::TextFormat format;
+    format.data_offset = config.data_offset;
+    format.octave_offset = config.octave_offset;
+    for (const PortConfig& p : config.in_ports) format.in_ports.push_back(p.name);
+    std::string out;
+    write_events(engine.start(), config.data_offset, out);
+    int code = exit_ok;
+    std::string line;
+    uint64_t line_no = 0;
+    uint64_t frame = 0;
+    while (std::getline(std::cin, line)) {
+        ++line_no;
+        drivers::ParsedLine parsed = drivers::parse_event_line(line, format);
+        if (parsed.empty) continue;
+        if (!parsed.error.empty()) {
+            fmt::print(stderr, "<stdin>:{}:{}: error: {}\n    {}\n    {:>{}}\n", line_no, parsed.column, parsed.error, line, "^", parsed.column);
+            code = exit_data;
+            continue;
+        }
+        if (parsed.time) frame = parsed.event.frame;
+        parsed.event.frame = frame;
+        write_events(engine.process(parsed.event), config.data_offset, out);
+    }
+    const engine::EngineStats& st = engine.stats();
+    if (st.overflow || st.sysex_overflow)
+        fmt::print(stderr, "mdc: warning: {} events and {} SysEx messages did not fit the engine's buffers and were dropped\n", st.overflow,
+                   st.sysex_overflow);
+    for (const std::string& f : host.python_needed)
+        fmt::print(stderr, "mdc: error: the patch calls Python ({}), which this build of mdc cannot run yet\n", f);
+    if (!host.python_needed.empty()) code = exit_data;
+    return code;
+}
+
+}  // namespace
+
+int run_run(const RunArgs& args) {
+    std::string text;
+    if (std::string err = read_source_file(args.file, text); !err.empty()) {
+        fmt::print(stderr, "{}: error: {}\n", args.file, err);
+        return exit_io;
+    }
+    auto c = compile_source(args.file, std::move(text));
+    ProgramResult r = compile_program(*c, args.opt_level);
+    std::fputs(render_all(c->diags, c->sources).c_str(), stderr);
+    if (!r.internal_error.empty()) {
+        fmt::print(stderr, "mdc: internal error: {}\n", r.internal_error);
+        return exit_internal;
+    }
+    if (c->diags.error_count() > 0 || !r.program) return exit_data;
+    if (!c->checked.run) {
+        fmt::print(stderr, "{}: error: the patch has no run(...) entry point (process_file patches run with 'mdc convert')\n", args.file);
+        return exit_data;
+    }
+    std::string backend = !args.backend.empty() ? args.backend : c->checked.config.backend;
+    if (backend != "text") {
+        fmt::print(stderr, "mdc: error: the {} backend is not available in this build of mdc\n  help: run with --backend text to read and write events as text\n",
+                   backend.empty() ? "default (alsa or jack)" : backend);
+        return exit_unavailable;
+    }
+    return run_text(*r.program, c->checked.config);
+}
+
+}  // namespace mdc::cli

@@ -1,0 +1,78 @@
+// Offline hooks: Print, System and Sanitize's notices, inline (see offline_host.h).
+#include "offline_host.h"
+
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "text_events.h"
+
+extern char** environ;
+
+namespace mdc::drivers {
+
+OfflineHost::OfflineHost(const engine::Program& program, std::FILE* print_to, bool silent, int data_offset)
+    : program_(program), out_(print_to), silent_(silent), data_offset_(data_offset) {}
+
+OfflineHost::~OfflineHost() {
+    for (int pid : children_) waitpid(pid, nullptr, WNOHANG);
+}
+
+engine::Hooks OfflineHost::hooks() {
+    engine::Hooks h;
+    h.context = this;
+    h.enqueue = &OfflineHost::enqueue;
+    h.notice = &OfflineHost::notice;
+    return h;
+}
+
+void OfflineHost::system(const std::string& command) {
+    pid_t pid = 0;
+    const char* argv[] = {"sh", "-c", command.c_str(), nullptr};
+    std::fflush(out_);
+    if (posix_spawn(&pid, "/bin/sh", nullptr, nullptr, const_cast<char* const*>(argv), environ) == 0) children_.push_back(pid);
+    else fmt::print(stderr, "mdc: warning: System('{}') could not start the shell\n", command);
+    // reap those that ended, so long runs leave no zombies
+    std::erase_if(children_, [](int p) { return waitpid(p, nullptr, WNOHANG) == p; });
+}
+
+bool OfflineHost::enqueue(void* self_ptr, const engine::Deferred& work) {
+    auto& self = *static_cast<OfflineHost*>(self_ptr);
+    const engine::Instr& in = self.program_.code[static_cast<size_t>(work.instr)];
+    using K = engine::Deferred::Kind;
+    auto needs_python = [&]() {
+        const std::string& name = self.program_.strings[static_cast<size_t>(in.a)];
+        if (std::find(self.python_needed.begin(), self.python_needed.end(), name) == self.python_needed.end())
+            self.python_needed.push_back(name);
+        return false;
+    };
+    switch (work.kind) {
+    case K::Print: {
+        std::string name = in.a >= 0 ? self.program_.strings[static_cast<size_t>(in.a)] + ": " : std::string();
+        fmt::print(self.out_, "{}{}\n", name, format_event(work.event, self.data_offset_));
+        std::fflush(self.out_);
+        return true;
+    }
+    case K::PrintString:
+        if (in.flags & 1) return needs_python();
+        fmt::print(self.out_, "{}\n", self.program_.strings[static_cast<size_t>(in.a)]);
+        std::fflush(self.out_);
+        return true;
+    case K::System:
+        if (in.flags & 1) return needs_python();
+        self.system(self.program_.strings[static_cast<size_t>(in.a)]);
+        return true;
+    case K::Call: case K::CallThread: return needs_python();
+    }
+    return false;
+}
+
+void OfflineHost::notice(void* self_ptr, std::string_view message) {
+    auto& self = *static_cast<OfflineHost*>(self_ptr);
+    if (!self.silent_) fmt::print(stderr, "mdc: {}\n", message);
+}
+
+}  // namespace mdc::drivers

@@ -1,0 +1,35 @@
+// The hooks of an offline engine (text backend, `mdc test`, convert): everything runs inline, in
+// event order. Print() and Print(string=...) write to a stream (stderr when stdout carries
+// events); System('command') starts the command without waiting; Sanitize's notices go to stderr
+// unless `silent`. Python callables need the Python layer, which plugs in its own hooks.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "engine/engine.h"
+
+namespace mdc::drivers {
+
+class OfflineHost {
+public:
+    OfflineHost(const engine::Program& program, std::FILE* print_to, bool silent, int data_offset);
+    ~OfflineHost();
+    engine::Hooks hooks();
+
+    std::vector<std::string> python_needed;  // callables that no Python layer ran (reported once each)
+
+private:
+    const engine::Program& program_;
+    std::FILE* out_;
+    bool silent_;
+    int data_offset_;
+    std::vector<int> children_;
+
+    static bool enqueue(void* self, const engine::Deferred& work);
+    static void notice(void* self, std::string_view message);
+    void system(const std::string& command);
+};
+
+}  // namespace mdc::drivers

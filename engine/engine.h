@@ -1,0 +1,105 @@
+// The engine: runs an engine::Program on each input event, with mididings' flow (mididings.md
+// 1.4-1.6): note-off and pedal routing to the scene that got the note-on, the control patch, then
+// pre >> scene >> post >> Sanitize, mapping taps, and scene switches after the event. Everything is
+// allocated up front: processing an event allocates nothing, takes no lock and throws nothing.
+// Not thread-safe: one thread drives an engine; other threads talk to it through EngineInbox.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "event.h"
+#include "hooks.h"
+#include "note_routes.h"
+#include "program.h"
+
+namespace mdc::engine {
+
+struct EngineOptions {
+    uint32_t max_events = 8192;        // events one input event may produce in all (the buffer)
+    uint32_t sysex_arena = 1u << 20;   // bytes for SysEx made while processing (Process results)
+    uint32_t note_routes = 4096;       // notes and pedals held across scene switches
+    bool bound_out_ports = true;       // Sanitize drops ports >= out_ports (live, text, test)
+};
+
+struct EngineStats {
+    uint64_t input = 0, output = 0;
+    uint64_t overflow = 0;          // events lost because the buffer was full
+    uint64_t sysex_overflow = 0;    // SysEx that did not fit the arena
+    uint64_t sanitized = 0;         // events Sanitize dropped
+    uint64_t hook_failures = 0;     // Process calls that failed, Call/System/Print that found no room
+    uint64_t untracked_notes = 0;   // note-ons whose scene could not be remembered (table full)
+};
+
+class Engine;
+
+// Where hooks put events: into the engine's buffer, SysEx copied into its arena.
+class EventSink {
+public:
+    bool push(const Event& e);
+
+private:
+    friend class Engine;
+    explicit EventSink(Engine& e) : engine_(e) {}
+    Engine& engine_;
+};
+
+class Engine {
+public:
+    Engine(const Program& program, Hooks hooks = {}, EngineOptions options = {});
+    Engine(const Engine&) = delete;
+    Engine& operator=(const Engine&) = delete;
+
+    // Activates the initial scene: its init patch's output (through post and Sanitize).
+    std::span<const Event> start();
+    // One input event: everything it produces, in order.
+    std::span<const Event> process(const Event& in);
+    // A switch requested from outside the patch (Python, OSC): takes effect now.
+    std::span<const Event> switch_scene(int32_t scene, int32_t subscene = -1);
+
+    int32_t current_scene() const;     // raw number, -1 before start
+    int32_t current_subscene() const;
+    const EngineStats& stats() const { return stats_; }
+    const Program& program() const { return program_; }
+
+    // Used by the units (SceneSwitch, SubSceneSwitch) while an event is processed.
+    void request_switch(int32_t scene, int32_t subscene);
+
+private:
+    friend class EventSink;
+    const Program& program_;
+    Hooks hooks_;
+    EngineOptions options_;
+    std::vector<Event> buffer_;
+    uint32_t top_ = 0;
+    std::vector<uint8_t> arena_;
+    uint32_t arena_used_ = 0;
+    NoteRoutes routes_;
+    bool track_routes_ = false;
+    int32_t current_ = -1;  // scene slot
+    int32_t pending_scene_ = -1, pending_subscene_ = -1;
+    EngineStats stats_;
+
+    void begin_cycle();
+    bool push(const Event& e);
+    const uint8_t* keep_sysex(const uint8_t* data, uint32_t size);
+    int32_t slot_for(const Event& in);
+    int32_t find_slot(int32_t scene, int32_t subscene) const;
+    int32_t subscene_count(int32_t scene) const;
+    void run_scene_switch(uint64_t frame);
+    void run_switch_patch(int32_t root, uint64_t frame);
+    void sanitize(uint32_t begin);
+
+    // The interpreter (interpret.cpp): processes the events [begin, top_) in place.
+    void run(int32_t instr, uint32_t begin);
+    void run_fork(const Instr& in, uint32_t begin);
+    void run_process(const Instr& in, int32_t index, uint32_t begin);
+    void run_deferred(const Instr& in, int32_t index, uint32_t begin, Deferred::Kind kind, bool consume);
+};
+
+// Sanitize's rules for one event (mididings.md 1.6 and PRODUCT.md's deviations): false means drop
+// (with the reason in `why`); values that may be clamped are clamped.
+bool sanitize_event(Event& e, uint32_t out_ports, bool bound_out_ports, const char** why);
+
+}  // namespace mdc::engine

@@ -1,0 +1,40 @@
+// The event the engine processes: one MIDI message with mididings' fields (raw, 0-based numbers).
+// SysEx bytes are not owned: they point into the input, the program's constant pool or the
+// engine's SysEx arena, so copying an event never allocates.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+
+#include "event_types.h"
+
+namespace mdc::engine {
+
+struct Event {
+    uint32_t type = 0;
+    int32_t port = 0;
+    int32_t channel = 0;
+    int32_t data1 = 0;  // note, controller, or system data 1
+    int32_t data2 = 0;  // velocity, value, program, pitch bend (signed), or system data 2
+    uint32_t sysex_size = 0;
+    const uint8_t* sysex = nullptr;  // F0 ... F7 for SYSEX events
+    uint64_t frame = 0;              // the driver's time stamp (frames, pulses or nanoseconds)
+};
+
+inline bool is_system(uint32_t type) { return (type & (SYSTEM | DUMMY)) != 0; }
+
+// mididings' equality (used by fork duplicate removal): type, port and time, then only the fields
+// the type uses; the channel is ignored for system events.
+inline bool same_event(const Event& a, const Event& b) {
+    if (a.type != b.type || a.port != b.port || a.frame != b.frame) return false;
+    if (!is_system(a.type) && a.channel != b.channel) return false;
+    switch (a.type) {
+    case NOTEON: case NOTEOFF: case CTRL: case POLY_AFTERTOUCH: case SYSCM_SONGPOS: return a.data1 == b.data1 && a.data2 == b.data2;
+    case PITCHBEND: case AFTERTOUCH: case PROGRAM: return a.data2 == b.data2;
+    case SYSCM_QFRAME: case SYSCM_SONGSEL: return a.data1 == b.data1;
+    case SYSEX: return a.sysex_size == b.sysex_size && (a.sysex_size == 0 || std::memcmp(a.sysex, b.sysex, a.sysex_size) == 0);
+    default: return true;
+    }
+}
+
+}  // namespace mdc::engine

@@ -1,0 +1,187 @@
+// The interpreter: one dispatch over the flat program. Each instruction processes a range of
+// events [begin, top) at the top of the engine's buffer in place, as mididings' modules process
+// their range: a chain runs each child on the whole range in turn; a fork runs, for each input
+// event in order, each branch in order on a copy, and removes duplicates per input event.
+#include <cstring>
+
+#include "engine.h"
+#include "filter_test.h"
+#include "unit_ops.h"
+
+namespace mdc::engine {
+
+namespace {
+
+template <typename F>
+void each(Event* buf, uint32_t begin, uint32_t top, F f) {
+    for (uint32_t i = begin; i < top; ++i) f(buf[i]);
+}
+
+// Keeps the events for which `keep` holds, in order; returns the new top.
+template <typename F>
+uint32_t keep_if(Event* buf, uint32_t begin, uint32_t top, F keep) {
+    uint32_t out = begin;
+    for (uint32_t i = begin; i < top; ++i)
+        if (keep(buf[i])) {
+            if (out != i) buf[out] = buf[i];
+            ++out;
+        }
+    return out;
+}
+
+int32_t field_value(const Event& e, int32_t field) {
+    switch (static_cast<EventField>(field)) {
+    case EventField::Port: return e.port;
+    case EventField::Channel: return e.channel;
+    case EventField::Data1: return e.data1;
+    case EventField::Data2: return e.data2;
+    }
+    return 0;
+}
+
+// Generators: the incoming event is copied, then type and fields are set (mididings.md 2.7).
+void generate(const Program& p, const Instr& in, Event& e) {
+    Event src = e;
+    auto value = [&](int32_t operand, int bit) { return (in.flags >> bit) & 1u ? field_value(src, operand) : operand; };
+    e.type = 1u << in.sub;
+    e.port = value(in.a, 0);
+    if (e.type == SYSEX) {
+        e.channel = 0;
+        e.data1 = e.data2 = 0;
+        e.sysex = p.bytes.data() + in.c;
+        e.sysex_size = static_cast<uint32_t>(in.d);
+        return;
+    }
+    e.channel = value(in.b, 1);
+    e.data1 = value(in.c, 2);
+    e.data2 = value(in.d, 3);
+    e.sysex = nullptr;
+    e.sysex_size = 0;
+}
+
+}  // namespace
+
+void Engine::run(int32_t index, uint32_t begin) {
+    if (top_ == begin) return;
+    const Instr& in = program_.code[static_cast<size_t>(index)];
+    Event* buf = buffer_.data();
+    switch (in.op) {
+    case OpCode::Chain: {
+        const uint32_t* link = program_.links.data() + in.a;
+        for (int32_t k = 0; k < in.b && top_ != begin; ++k) run(static_cast<int32_t>(link[k]), begin);
+        return;
+    }
+    case OpCode::Fork: case OpCode::Dispatch: run_fork(in, begin); return;
+    case OpCode::Pass: return;
+    case OpCode::Discard: top_ = begin; return;
+    case OpCode::TypeFilter: case OpCode::PortFilter: case OpCode::ChannelFilter: case OpCode::KeyRangeFilter:
+    case OpCode::KeySetFilter: case OpCode::VelocityFilter: case OpCode::CtrlFilter: case OpCode::CtrlValueFilter:
+    case OpCode::ProgramFilter: case OpCode::SysExFilter:
+        top_ = keep_if(buf, begin, top_, [&](const Event& e) { return filter_passes(program_, in, e); });
+        return;
+    case OpCode::Port: each(buf, begin, top_, [&](Event& e) { e.port = in.a; }); return;
+    case OpCode::Channel: each(buf, begin, top_, [&](Event& e) { set_channel(e, in.a); }); return;
+    case OpCode::Transpose: each(buf, begin, top_, [&](Event& e) { transpose(e, in.a); }); return;
+    case OpCode::Key: each(buf, begin, top_, [&](Event& e) { set_key(e, in.a); }); return;
+    case OpCode::Velocity: each(buf, begin, top_, [&](Event& e) { velocity(e, in.f, static_cast<Transform>(in.sub)); }); return;
+    case OpCode::VelocityLimit: each(buf, begin, top_, [&](Event& e) { velocity_limit(e, in.a, in.b); }); return;
+    case OpCode::VelocitySlope: {
+        const int32_t* notes = program_.ints.data() + in.a;
+        const float* params = program_.floats.data() + in.b;
+        auto n = static_cast<uint32_t>(in.c);
+        each(buf, begin, top_, [&](Event& e) { velocity_slope(e, notes, params, n, static_cast<Transform>(in.sub)); });
+        return;
+    }
+    case OpCode::CtrlMap: each(buf, begin, top_, [&](Event& e) { ctrl_map(e, in.a, in.b); }); return;
+    case OpCode::CtrlRange: each(buf, begin, top_, [&](Event& e) { ctrl_range(e, in.a, in.b, in.c, in.d, in.e); }); return;
+    case OpCode::CtrlCurve: each(buf, begin, top_, [&](Event& e) { ctrl_curve(e, in.a, in.f, static_cast<Transform>(in.sub)); }); return;
+    case OpCode::PitchbendRange: each(buf, begin, top_, [&](Event& e) { pitchbend_range(e, in.a, in.b, in.c, in.d); }); return;
+    case OpCode::Generate: each(buf, begin, top_, [&](Event& e) { generate(program_, in, e); }); return;
+    case OpCode::Sanitize: sanitize(begin); return;
+    case OpCode::SceneSwitch:
+        each(buf, begin, top_, [&](const Event& e) {
+            int32_t n = (in.flags & 1) ? field_value(e, in.a) : in.a;
+            if (in.flags & 2) n += current_scene();
+            request_switch(n, -1);
+        });
+        top_ = begin;
+        return;
+    case OpCode::SubSceneSwitch:
+        each(buf, begin, top_, [&](const Event& e) {
+            int32_t n = (in.flags & 1) ? field_value(e, in.a) : in.a;
+            if (in.flags & 2) {
+                n += current_subscene();
+                if (in.flags & 4) {
+                    int32_t count = subscene_count(current_scene());
+                    if (count == 0) return;  // no scene active: nothing to wrap around (mididings crashes)
+                    n %= count;
+                    if (n < 0) n += count;
+                }
+            }
+            request_switch(-1, n);
+        });
+        top_ = begin;
+        return;
+    case OpCode::Process: run_process(in, index, begin); return;
+    case OpCode::Call: run_deferred(in, index, begin, (in.flags & 1) ? Deferred::Kind::CallThread : Deferred::Kind::Call, true); return;
+    case OpCode::System: run_deferred(in, index, begin, Deferred::Kind::System, true); return;
+    case OpCode::Print: run_deferred(in, index, begin, Deferred::Kind::Print, false); return;
+    case OpCode::PrintString: run_deferred(in, index, begin, Deferred::Kind::PrintString, false); return;
+    }
+}
+
+void Engine::run_fork(const Instr& in, uint32_t begin) {
+    Event* buf = buffer_.data();
+    const uint32_t inputs_end = top_;
+    const uint32_t* link = program_.links.data() + in.a;
+    const bool dedup = in.flags & FORK_DEDUP;
+    const bool dispatch = in.op == OpCode::Dispatch;
+    // The inputs stay where they are; outputs are built above them and moved down at the end.
+    for (uint32_t i = begin; i < inputs_end; ++i) {
+        uint64_t branches = dispatch ? program_.masks[static_cast<size_t>(in.c) + dispatch_index(in, buf[i])]
+                                     : (in.b >= 64 ? ~0ull : (1ull << in.b) - 1);
+        const uint32_t event_out = top_;
+        for (int32_t k = 0; k < in.b && branches; ++k) {
+            if (k < 64) {
+                if (!((branches >> k) & 1u)) continue;
+            }
+            const uint32_t start = top_;
+            if (!push(buf[i])) break;
+            run(static_cast<int32_t>(link[k]), start);
+            if (dedup && start > event_out) {
+                top_ = keep_if(buf, start, top_, [&](const Event& e) {
+                    for (uint32_t j = event_out; j < start; ++j)
+                        if (same_event(buf[j], e)) return false;
+                    return true;
+                });
+            }
+        }
+    }
+    uint32_t produced = top_ - inputs_end;
+    if (produced) std::memmove(buf + begin, buf + inputs_end, produced * sizeof(Event));
+    top_ = begin + produced;
+}
+
+void Engine::run_process(const Instr& in, int32_t index, uint32_t begin) {
+    (void)in;
+    Event* buf = buffer_.data();
+    const uint32_t inputs_end = top_;
+    EventSink sink(*this);
+    for (uint32_t i = begin; i < inputs_end; ++i) {
+        if (!hooks_.process || !hooks_.process(hooks_.context, index, buf[i], sink)) ++stats_.hook_failures;
+    }
+    uint32_t produced = top_ - inputs_end;
+    if (produced) std::memmove(buf + begin, buf + inputs_end, produced * sizeof(Event));
+    top_ = begin + produced;
+}
+
+void Engine::run_deferred(const Instr& in, int32_t index, uint32_t begin, Deferred::Kind kind, bool consume) {
+    (void)in;
+    for (uint32_t i = begin; i < top_; ++i) {
+        Deferred work{kind, index, buffer_[i]};
+        if (!hooks_.enqueue || !hooks_.enqueue(hooks_.context, work)) ++stats_.hook_failures;
+    }
+    if (consume) top_ = begin;
+}
+
+}  // namespace mdc::engine
