@@ -1,6 +1,8 @@
 // Sanitize (mididings.md 1.6) with mdc's deviations (PRODUCT.md section 2): everything that leaves
 // is valid MIDI. Out-of-range numbers that identify something (port, channel, note, controller,
-// program) drop the event; values (velocity, controller value, pitch bend, pressure) are clamped.
+// program) drop the event; values (velocity, controller value, pitch bend, channel pressure) are
+// clamped; what mididings lets through unchecked (poly aftertouch, system common data) is dropped
+// when out of range.
 #include <algorithm>
 
 #include "engine.h"
@@ -30,9 +32,9 @@ bool sanitize_event(Event& e, uint32_t out_ports, bool bound_out_ports, const ch
         return true;
     case PITCHBEND: e.data2 = std::clamp(e.data2, -8192, 8191); return true;
     case AFTERTOUCH: e.data2 = clamp7(e.data2); return true;
-    case POLY_AFTERTOUCH:
+    case POLY_AFTERTOUCH:  // mdc checks what mididings lets through: note and value, both dropped when out of range
         if (!in7(e.data1)) return drop("invalid note number, event discarded");
-        e.data2 = clamp7(e.data2);
+        if (!in7(e.data2)) return drop("invalid poly aftertouch value, event discarded");
         return true;
     case PROGRAM:
         if (!in7(e.data2)) return drop("invalid program number, event discarded");

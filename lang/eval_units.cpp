@@ -934,6 +934,8 @@ PatchPtr Evaluator::make_split(const UnitInfo& unit, const Value& mapping, ArgKi
     s->kind = Patch::Kind::Split;
     s->span = span;
     s->unit = &unit;
+    for (size_t i = 0; i < unit.overloads.size(); ++i)  // the mapping form's overload
+        if (unit.overloads[i].params.size() == 1 && unit.overloads[i].params[0].kind == key_kind) s->overload = static_cast<int>(i);
     PatchPtr else_branch;
     bool ok = true;
     for (const auto& [key, value] : *mapping.entries) {

@@ -20,6 +20,13 @@ using namespace engine;
 
 namespace {
 
+// A SysEx filter's pattern: the bytes as written (exact when they end with F7, else a prefix), or a
+// manufacturer id, which matches the bytes after F0.
+std::string sysex_pattern(const std::string& bytes, bool manufacturer) {
+    if (manufacturer && (bytes.empty() || static_cast<uint8_t>(bytes[0]) != 0xF0)) return "\xF0" + bytes;
+    return bytes.empty() ? std::string("\xF0") : bytes;
+}
+
 class Lowerer {
 public:
     Lowerer(const ir::Graph& g, const CheckedPatch& c, DiagSink& d, const LowerOptions& o) : g_(g), checked_(c), diags_(d), options_(o) {}
@@ -149,10 +156,10 @@ Instr Lowerer::filter(const Patch& f, uint8_t flags) {
         in.c = p_.add_int_set(ints(a[0]));
     } else if (n == "SysExFilter") {
         in.op = OpCode::SysExFilter;
-        std::string pattern = f.overload == 0 ? a[0].s : "\xF0" + a[0].s;
+        std::string pattern = sysex_pattern(a[0].s, f.overload == 1);
         in.c = bytes(pattern);
         in.d = static_cast<int32_t>(pattern.size());
-        in.sub = f.overload == 0 && !pattern.empty() && static_cast<uint8_t>(pattern.back()) == 0xF7;
+        in.sub = f.overload == 0 && static_cast<uint8_t>(pattern.back()) == 0xF7;
     }
     return in;
 }
@@ -191,10 +198,10 @@ Instr Lowerer::split_filter(const Patch& s, const Value& key, bool invert) {
         in.c = p_.add_int_set(ints(key));
     } else if (n == "SysExSplit") {
         in.op = OpCode::SysExFilter;
-        std::string pattern = s.overload == 0 ? key.s : "\xF0" + key.s;
+        std::string pattern = sysex_pattern(key.s, s.overload == 1);
         in.c = bytes(pattern);
         in.d = static_cast<int32_t>(pattern.size());
-        in.sub = s.overload == 0 && !pattern.empty() && static_cast<uint8_t>(pattern.back()) == 0xF7;
+        in.sub = s.overload == 0 && static_cast<uint8_t>(pattern.back()) == 0xF7;
     }
     return in;
 }
