@@ -29,15 +29,6 @@ void Engine::begin_cycle() {
     arena_used_ = 0;
 }
 
-bool Engine::push(const Event& e) {
-    if (top_ == buffer_.size()) {
-        ++stats_.overflow;
-        return false;
-    }
-    buffer_[top_++] = e;
-    return true;
-}
-
 const uint8_t* Engine::keep_sysex(const uint8_t* data, uint32_t size) {
     if (size > arena_.size() - arena_used_) {
         ++stats_.sysex_overflow;

@@ -82,7 +82,14 @@ private:
     EngineStats stats_;
 
     void begin_cycle();
-    bool push(const Event& e);
+    bool push(const Event& e) {
+        if (top_ == buffer_.size()) [[unlikely]] {
+            ++stats_.overflow;
+            return false;
+        }
+        buffer_[top_++] = e;
+        return true;
+    }
     const uint8_t* keep_sysex(const uint8_t* data, uint32_t size);
     int32_t slot_for(const Event& in);
     int32_t find_slot(int32_t scene, int32_t subscene) const;
@@ -93,6 +100,7 @@ private:
 
     // The interpreter (interpret.cpp): processes the events [begin, top_) in place.
     void run(int32_t instr, uint32_t begin);
+    void run_chain(const Instr& in, uint32_t begin, int32_t from);
     void run_fork(const Instr& in, uint32_t begin);
     void run_process(const Instr& in, int32_t index, uint32_t begin);
     void run_deferred(const Instr& in, int32_t index, uint32_t begin, Deferred::Kind kind, bool consume);

@@ -66,11 +66,7 @@ void Engine::run(int32_t index, uint32_t begin) {
     const Instr& in = program_.code[static_cast<size_t>(index)];
     Event* buf = buffer_.data();
     switch (in.op) {
-    case OpCode::Chain: {
-        const uint32_t* link = program_.links.data() + in.a;
-        for (int32_t k = 0; k < in.b && top_ != begin; ++k) run(static_cast<int32_t>(link[k]), begin);
-        return;
-    }
+    case OpCode::Chain: run_chain(in, begin, 0); return;
     case OpCode::Fork: case OpCode::Dispatch: run_fork(in, begin); return;
     case OpCode::Pass: return;
     case OpCode::Discard: top_ = begin; return;
@@ -130,6 +126,11 @@ void Engine::run(int32_t index, uint32_t begin) {
     }
 }
 
+void Engine::run_chain(const Instr& in, uint32_t begin, int32_t from) {
+    const uint32_t* link = program_.links.data() + in.a;
+    for (int32_t k = from; k < in.b && top_ != begin; ++k) run(static_cast<int32_t>(link[k]), begin);
+}
+
 void Engine::run_fork(const Instr& in, uint32_t begin) {
     Event* buf = buffer_.data();
     const uint32_t inputs_end = top_;
@@ -145,9 +146,25 @@ void Engine::run_fork(const Instr& in, uint32_t begin) {
             if (k < 64) {
                 if (!((branches >> k) & 1u)) continue;
             }
+            // A branch that starts with a filter is tested before the event is copied into it:
+            // most branches of a big fork reject most events.
+            const auto branch = static_cast<int32_t>(link[k]);
+            const Instr& b = program_.code[static_cast<size_t>(branch)];
+            int32_t skip = 0;  // children of a chain already done
+            if (is_filter(b.op)) {
+                if (!filter_passes(program_, b, buf[i])) continue;
+                skip = -1;  // the filter passed: the copy is the branch's output
+            } else if (b.op == OpCode::Chain) {
+                const Instr& first = program_.code[program_.links[static_cast<size_t>(b.a)]];
+                if (is_filter(first.op)) {
+                    if (!filter_passes(program_, first, buf[i])) continue;
+                    skip = 1;
+                }
+            }
             const uint32_t start = top_;
             if (!push(buf[i])) break;
-            run(static_cast<int32_t>(link[k]), start);
+            if (skip == 0) run(branch, start);
+            else if (skip > 0) run_chain(b, start, skip);
             if (dedup && start > event_out) {
                 top_ = keep_if(buf, start, top_, [&](const Event& e) {
                     for (uint32_t j = event_out; j < start; ++j)

@@ -1,0 +1,103 @@
+// Proves the realtime rule for the engine: processing an event allocates nothing. Every global
+// operator new is replaced by one that counts calls made while the current thread is inside
+// Engine::process (a thread-local flag); a long random stream (every type, SysEx, scene switches,
+// hooks with C++ stand-ins for Process, Call/System/Print and mapping taps) must count zero.
+// Its own executable: the replaced operator new must not touch the other tests. Normal build only.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <fstream>
+#include <new>
+#include <sstream>
+
+#include "engine/engine.h"
+#include "lang/check.h"
+#include "lang/compile.h"
+#include "support/random_events.h"
+
+namespace {
+thread_local bool in_realtime = false;
+std::atomic<uint64_t> realtime_allocations{0};
+}  // namespace
+
+void* operator new(std::size_t n) {
+    if (in_realtime) realtime_allocations.fetch_add(1, std::memory_order_relaxed);
+    if (void* p = std::malloc(n ? n : 1)) return p;
+    throw std::bad_alloc();
+}
+void* operator new[](std::size_t n) { return operator new(n); }
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
+    if (in_realtime) realtime_allocations.fetch_add(1, std::memory_order_relaxed);
+    return std::malloc(n ? n : 1);
+}
+void* operator new[](std::size_t n, const std::nothrow_t& t) noexcept { return operator new(n, t); }
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+
+using namespace mdc;
+
+TEST_CASE("the per-event path makes no heap allocation") {
+    std::ifstream in(std::string(MDC_SOURCE_DIR) + "/tests/realtime/every_unit.mdp");
+    std::stringstream buf;
+    buf << in.rdbuf();
+    auto c = compile_source("every_unit.mdp", buf.str());
+    REQUIRE(c->diags.error_count() == 0);
+    for (int level : {0, 2}) {
+        ProgramResult r = compile_program(*c, level);
+        REQUIRE(r.program);
+        struct Counts {
+            uint64_t processed = 0, deferred = 0, tapped = 0;
+        } counts;
+        engine::Hooks h;
+        h.context = &counts;
+        h.process = [](void* p, int32_t, const engine::Event& e, engine::EventSink& out) {
+            ++static_cast<Counts*>(p)->processed;
+            static const uint8_t sysex[] = {0xF0, 0x7D, 0x01, 0xF7};
+            engine::Event s = e;
+            s.type = engine::SYSEX;
+            s.sysex = sysex;
+            s.sysex_size = sizeof sysex;
+            return out.push(e) && out.push(s);  // the SysEx is copied into the engine's arena
+        };
+        h.enqueue = [](void* p, const engine::Deferred&) {
+            ++static_cast<Counts*>(p)->deferred;
+            return true;
+        };
+        h.tap = [](void* p, const engine::Event& e, engine::EventSink& out) {
+            ++static_cast<Counts*>(p)->tapped;
+            engine::Event t = e;
+            t.type = engine::CTRL;
+            t.data1 = 20;
+            out.push(t);
+        };
+        engine::Engine engine(*r.program, h);
+        auto stream = testing::random_stream(7 + static_cast<uint64_t>(level), 200000, 2);
+        uint64_t outputs = 0;
+        realtime_allocations = 0;
+        in_realtime = true;
+        outputs += engine.start().size();
+        for (const engine::Event& e : stream.events) outputs += engine.process(e).size();
+        in_realtime = false;
+        INFO("level -O" << level);
+        CHECK(realtime_allocations.load() == 0);
+        // the stream really went everywhere
+        CHECK(outputs > stream.events.size());
+        CHECK(counts.processed > 1000);
+        CHECK(counts.deferred > 1000);
+        CHECK(counts.tapped == stream.events.size());
+        CHECK(engine.current_scene() >= 0);
+    }
+}
+
+TEST_CASE("the counter sees an allocation in the realtime section") {
+    realtime_allocations = 0;
+    in_realtime = true;
+    void* p = ::operator new(16);  // a direct call: new-expressions may be elided
+    in_realtime = false;
+    ::operator delete(p);
+    CHECK(realtime_allocations.load() == 1);
+}
