@@ -6,6 +6,7 @@
 
 #include "engine.h"
 #include "filter_test.h"
+#include "modifier.h"
 #include "unit_ops.h"
 
 namespace mdc::engine {
@@ -75,12 +76,10 @@ void Engine::run(int32_t index, uint32_t begin) {
     case OpCode::ProgramFilter: case OpCode::SysExFilter:
         top_ = keep_if(buf, begin, top_, [&](const Event& e) { return filter_passes(program_, in, e); });
         return;
-    case OpCode::Port: each(buf, begin, top_, [&](Event& e) { e.port = in.a; }); return;
-    case OpCode::Channel: each(buf, begin, top_, [&](Event& e) { set_channel(e, in.a); }); return;
-    case OpCode::Transpose: each(buf, begin, top_, [&](Event& e) { transpose(e, in.a); }); return;
-    case OpCode::Key: each(buf, begin, top_, [&](Event& e) { set_key(e, in.a); }); return;
-    case OpCode::Velocity: each(buf, begin, top_, [&](Event& e) { velocity(e, in.f, static_cast<Transform>(in.sub)); }); return;
-    case OpCode::VelocityLimit: each(buf, begin, top_, [&](Event& e) { velocity_limit(e, in.a, in.b); }); return;
+    case OpCode::Port: case OpCode::Channel: case OpCode::Transpose: case OpCode::Key: case OpCode::Velocity:
+    case OpCode::VelocityLimit: case OpCode::CtrlMap: case OpCode::CtrlRange: case OpCode::CtrlCurve: case OpCode::PitchbendRange:
+        each(buf, begin, top_, [&](Event& e) { apply_modifier(in, e); });
+        return;
     case OpCode::VelocitySlope: {
         const int32_t* notes = program_.ints.data() + in.a;
         const float* params = program_.floats.data() + in.b;
@@ -88,10 +87,6 @@ void Engine::run(int32_t index, uint32_t begin) {
         each(buf, begin, top_, [&](Event& e) { velocity_slope(e, notes, params, n, static_cast<Transform>(in.sub)); });
         return;
     }
-    case OpCode::CtrlMap: each(buf, begin, top_, [&](Event& e) { ctrl_map(e, in.a, in.b); }); return;
-    case OpCode::CtrlRange: each(buf, begin, top_, [&](Event& e) { ctrl_range(e, in.a, in.b, in.c, in.d, in.e); }); return;
-    case OpCode::CtrlCurve: each(buf, begin, top_, [&](Event& e) { ctrl_curve(e, in.a, in.f, static_cast<Transform>(in.sub)); }); return;
-    case OpCode::PitchbendRange: each(buf, begin, top_, [&](Event& e) { pitchbend_range(e, in.a, in.b, in.c, in.d); }); return;
     case OpCode::Generate: each(buf, begin, top_, [&](Event& e) { generate(program_, in, e); }); return;
     case OpCode::Sanitize: sanitize(begin); return;
     case OpCode::SceneSwitch:

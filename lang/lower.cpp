@@ -20,6 +20,11 @@ using namespace engine;
 
 namespace {
 
+Transform transform_of(std::string_view param) {
+    return param == "offset" ? Transform::Offset : param == "multiply" ? Transform::Multiply : param == "fixed" ? Transform::Fixed
+         : param == "gamma" ? Transform::Gamma : Transform::Curve;
+}
+
 // A SysEx filter's pattern: the bytes as written (exact when they end with F7, else a prefix), or a
 // manufacturer id, which matches the bytes after F0.
 std::string sysex_pattern(const std::string& bytes, bool manufacturer) {
@@ -396,48 +401,25 @@ int32_t Lowerer::unit(const ir::Node& n) {
     const std::vector<Value>& a = u.args;
     Instr in;
     auto i32 = [&](size_t i) { return static_cast<int32_t>(a[i].i); };
-    auto transform_of = [](std::string_view param) {
-        return param == "offset" ? Transform::Offset : param == "multiply" ? Transform::Multiply : param == "fixed" ? Transform::Fixed
-             : param == "gamma" ? Transform::Gamma : Transform::Curve;
-    };
+    (void)in;
     if (info.family == UnitFamily::Filter || name == "KeyColorFilter") return emit(filter(u, 0), n.span);
     if (info.family == UnitFamily::Generator) return generator(u, n.span);
     if (name == "Pass") return emit({OpCode::Pass}, n.span);
     if (name == "Discard" || name == "Init" || name == "Exit") return emit({OpCode::Discard}, n.span);
-    if (name == "Port") {
-        in.op = OpCode::Port;
-        in.a = i32(0);
-        return emit(in, n.span);
-    }
-    if (name == "Channel") {
-        in.op = OpCode::Channel;
-        in.a = i32(0);
-        return emit(in, n.span);
-    }
+    if (std::optional<Instr> m = lower_modifier(u)) return emit(*m, n.span);
     if (name == "Output") {  // in the patch: Port >> Channel (its init part runs at scene start)
         Instr port{OpCode::Port}, channel{OpCode::Channel};
         port.a = a[0].is(Value::Kind::None) ? 0 : i32(0);
         channel.a = a[1].is(Value::Kind::None) ? 0 : i32(1);
         return group(OpCode::Chain, {emit(port, n.span), emit(channel, n.span)}, n.span);
     }
-    if (name == "Transpose") {
-        in.op = OpCode::Transpose;
-        in.a = i32(0) * (u.overload == 1 ? 12 : 1);
-        return emit(in, n.span);
-    }
-    if (name == "Key") {
-        in.op = OpCode::Key;
-        in.a = i32(0);
-        return emit(in, n.span);
-    }
-    if (name == "Velocity" || name == "CtrlCurve") {
+    if (name == "Velocity" || name == "CtrlCurve") {  // (multiply, offset): two steps, multiply first
         const Overload& o = info.overloads[static_cast<size_t>(u.overload)];
         size_t first = name == "CtrlCurve" ? 1 : 0;
         std::vector<int32_t> steps;
-        for (size_t i = first; i < o.params.size(); ++i) {  // (multiply, offset): multiply, then offset
+        for (size_t i = first; i < o.params.size(); ++i) {
             Instr step{name == "Velocity" ? OpCode::Velocity : OpCode::CtrlCurve};
-            std::string_view param = o.params[i].name;
-            step.sub = static_cast<uint8_t>(transform_of(name == "CtrlCurve" && param == "gamma" ? "gamma" : param));
+            step.sub = static_cast<uint8_t>(transform_of(o.params[i].name));
             step.f = static_cast<float>(a[i].as_double());
             if (name == "CtrlCurve") step.a = i32(0);
             steps.push_back(emit(step, n.span));
@@ -459,50 +441,6 @@ int32_t Lowerer::unit(const ir::Node& n) {
             steps.push_back(emit(step, n.span));
         }
         return group(OpCode::Chain, steps, n.span);
-    }
-    if (name == "VelocityLimit") {
-        in.op = OpCode::VelocityLimit;
-        switch (u.overload) {
-        case 0: in.a = i32(0); in.b = i32(1); break;
-        case 1: in.b = i32(0); break;
-        default: in.a = i32(0);
-        }
-        return emit(in, n.span);
-    }
-    if (name == "CtrlMap") {
-        in.op = OpCode::CtrlMap;
-        in.a = i32(0);
-        in.b = i32(1);
-        return emit(in, n.span);
-    }
-    if (name == "CtrlRange") {
-        in.op = OpCode::CtrlRange;
-        in.a = i32(0);
-        in.b = i32(1);
-        in.c = i32(2);
-        in.d = i32(3);
-        in.e = i32(4);
-        if (in.d > in.e) {  // mididings swaps both pairs
-            std::swap(in.d, in.e);
-            std::swap(in.b, in.c);
-        }
-        return emit(in, n.span);
-    }
-    if (name == "PitchbendRange") {
-        in.op = OpCode::PitchbendRange;
-        if (u.overload == 0) {
-            in.a = i32(0);
-            in.b = i32(1);
-            in.c = i32(2);
-            in.d = i32(3);
-        } else {
-            double range = a[2].as_double();
-            in.a = static_cast<int32_t>(a[0].as_double() / range * 8192);
-            in.b = static_cast<int32_t>(a[1].as_double() / range * 8191);
-            in.c = -8192;
-            in.d = 8191;
-        }
-        return emit(in, n.span);
     }
     if (name == "Sanitize") return emit({OpCode::Sanitize}, n.span);
     if (name == "SceneSwitch" || name == "SubSceneSwitch") {
@@ -672,6 +610,72 @@ std::optional<Program> Lowerer::run() {
 }
 
 }  // namespace
+
+std::optional<Instr> lower_modifier(const Patch& u) {
+    if (u.kind != Patch::Kind::Unit || !u.unit) return std::nullopt;
+    std::string_view name = u.unit->name;
+    const std::vector<Value>& a = u.args;
+    auto i32 = [&](size_t i) { return static_cast<int32_t>(a[i].i); };
+    Instr in;
+    if (name == "Port" || name == "Channel" || name == "Key" || name == "Transpose") {
+        in.op = name == "Port" ? OpCode::Port : name == "Channel" ? OpCode::Channel : name == "Key" ? OpCode::Key : OpCode::Transpose;
+        in.a = i32(0) * (name == "Transpose" && u.overload == 1 ? 12 : 1);
+        return in;
+    }
+    if ((name == "Velocity" && u.overload != 5) || (name == "CtrlCurve" && u.overload != 4)) {
+        size_t param = name == "CtrlCurve" ? 1 : 0;
+        in.op = name == "Velocity" ? OpCode::Velocity : OpCode::CtrlCurve;
+        in.sub = static_cast<uint8_t>(transform_of(u.unit->overloads[static_cast<size_t>(u.overload)].params[param].name));
+        in.f = static_cast<float>(a[param].as_double());
+        if (name == "CtrlCurve") in.a = i32(0);
+        return in;
+    }
+    if (name == "VelocityLimit") {
+        in.op = OpCode::VelocityLimit;
+        switch (u.overload) {
+        case 0: in.a = i32(0); in.b = i32(1); break;
+        case 1: in.b = i32(0); break;
+        default: in.a = i32(0);
+        }
+        return in;
+    }
+    if (name == "CtrlMap") {
+        in.op = OpCode::CtrlMap;
+        in.a = i32(0);
+        in.b = i32(1);
+        return in;
+    }
+    if (name == "CtrlRange") {
+        in.op = OpCode::CtrlRange;
+        in.a = i32(0);
+        in.b = i32(1);
+        in.c = i32(2);
+        in.d = i32(3);
+        in.e = i32(4);
+        if (in.d > in.e) {  // mididings swaps both pairs
+            std::swap(in.d, in.e);
+            std::swap(in.b, in.c);
+        }
+        return in;
+    }
+    if (name == "PitchbendRange") {
+        in.op = OpCode::PitchbendRange;
+        if (u.overload == 0) {
+            in.a = i32(0);
+            in.b = i32(1);
+            in.c = i32(2);
+            in.d = i32(3);
+        } else {
+            double range = a[2].as_double();
+            in.a = static_cast<int32_t>(a[0].as_double() / range * 8192);
+            in.b = static_cast<int32_t>(a[1].as_double() / range * 8191);
+            in.c = -8192;
+            in.d = 8191;
+        }
+        return in;
+    }
+    return std::nullopt;
+}
 
 std::optional<Program> lower(const ir::Graph& g, const CheckedPatch& checked, DiagSink& diags, const LowerOptions& options) {
     return Lowerer(g, checked, diags, options).run();

@@ -14,6 +14,10 @@ struct LowerOptions {
     bool dispatch_tables = true;  // splits marked by the split-tables pass become Dispatch instructions
 };
 
+// The one instruction a modifier unit (Port, Channel, Transpose, Key, single-form Velocity and
+// CtrlCurve, VelocityLimit, CtrlMap, CtrlRange, PitchbendRange) lowers to, or nothing.
+std::optional<engine::Instr> lower_modifier(const Patch& unit);
+
 // Returns the program, or nothing after reporting (with its span) a unit the engine cannot run.
 std::optional<engine::Program> lower(const ir::Graph& g, const CheckedPatch& checked, DiagSink& diags,
                                      const LowerOptions& options = {});

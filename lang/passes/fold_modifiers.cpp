@@ -6,9 +6,15 @@
 //     (a negative first offset may take a velocity to 0 or below, which the second skips)
 //   Filter(A) >> Filter(B)              -> Filter(A & B)
 //   ChannelFilter(X) >> ChannelFilter(Y) -> ChannelFilter(X & Y)   (and PortFilter)
+//   Generator >> modifier              -> Generator with the modifier applied to its constant values,
+//     computed by the engine's own function (engine/modifier.h): Ctrl(7, 100) >> CtrlRange(7, 0, 64)
+//     is Ctrl(7, 50); NoteOn(60, 100) >> Transpose(12) is NoteOn(72, 100)
 // and drops identities from chains of more than one unit: Pass(), Transpose(0), Velocity(0).
 #include <algorithm>
 
+#include "engine/event_types.h"
+#include "engine/modifier.h"
+#include "lang/lower.h"
 #include "lang/units.h"
 #include "pass.h"
 
@@ -40,9 +46,51 @@ Value intersect(const Value& a, const Value& b) {
     return Value::list(std::move(out), b.span);
 }
 
+// A generator whose data values are constants: its event type and where those values sit in its
+// arguments (data1, data2; -1: none), or type 0.
+struct ConstantGenerator {
+    uint32_t type = 0;
+    int data1 = -1, data2 = -1;
+};
+ConstantGenerator constant_generator(const Patch& p) {
+    using namespace engine;
+    std::string_view n = p.unit->name;
+    size_t first = p.overload == 1 ? 2 : 0;  // the [port, channel,] form
+    ConstantGenerator c;
+    if (n == "NoteOn" || n == "NoteOff" || n == "Ctrl" || n == "PolyAftertouch") {
+        c = {n == "NoteOn" ? NOTEON : n == "NoteOff" ? NOTEOFF : n == "Ctrl" ? CTRL : POLY_AFTERTOUCH, static_cast<int>(first),
+             static_cast<int>(first + 1)};
+    } else if (n == "Pitchbend" || n == "Aftertouch" || n == "Program") {
+        c = {n == "Pitchbend" ? PITCHBEND : n == "Aftertouch" ? AFTERTOUCH : PROGRAM, -1, static_cast<int>(first)};
+    } else {
+        return {};
+    }
+    for (int i : {c.data1, c.data2})
+        if (i >= 0 && !p.args[static_cast<size_t>(i)].is(Value::Kind::Int)) return {};
+    return c;
+}
+
+// Generator >> modifier: the modifier runs now, on the generator's constant event.
+PatchPtr fold_into_generator(Graph& g, const Patch& gen, const Patch& mod) {
+    ConstantGenerator c = constant_generator(gen);
+    std::optional<engine::Instr> m = lower_modifier(mod);
+    if (!c.type || !m || m->op == engine::OpCode::Port || m->op == engine::OpCode::Channel) return nullptr;
+    engine::Event e;
+    e.type = c.type;
+    if (c.data1 >= 0) e.data1 = static_cast<int32_t>(gen.args[static_cast<size_t>(c.data1)].i);
+    if (c.data2 >= 0) e.data2 = static_cast<int32_t>(gen.args[static_cast<size_t>(c.data2)].i);
+    engine::apply_modifier(*m, e);
+    std::vector<Value> args = gen.args;
+    if (c.data1 >= 0) args[static_cast<size_t>(c.data1)] = Value::integer(e.data1, args[static_cast<size_t>(c.data1)].span);
+    if (c.data2 >= 0) args[static_cast<size_t>(c.data2)] = Value::integer(e.data2, args[static_cast<size_t>(c.data2)].span);
+    return modified_unit(g, gen, std::move(args));
+}
+
 // The unit that `a >> b` folds into, or null.
 PatchPtr fold(Graph& g, const Patch* a, const Patch* b) {
     if (!a || !b) return nullptr;
+    if (a->unit->family == UnitFamily::Generator && b->unit->family == UnitFamily::Modifier)
+        if (PatchPtr p = fold_into_generator(g, *a, *b)) return p;
     std::string_view x = a->unit->name, y = b->unit->name;
     if (x == "Transpose" && y == "Transpose") {
         Patch t = *b;

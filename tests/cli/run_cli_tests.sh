@@ -36,6 +36,21 @@ expect 64 "dump unknown pass" -- "$mdc" dump "$examples/keyboard_split.mdp" --pa
 grep -q "no pass named 'flaten'" /tmp/mdc_cli_err.$$ && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL unknown pass message"; }
 expect 64 "dump ast as dot" -- "$mdc" dump "$examples/keyboard_split.mdp" --stage ast --format dot
 expect 64 "dump bad stage" -- "$mdc" dump "$examples/keyboard_split.mdp" --stage program2
+# mdc run --backend text: events in, events out, malformed lines reported, exit 65 at the end
+text=$here/text
+expect 65 "text backend with two malformed lines" -- sh -c "'$mdc' run --backend text '$text/patch.mdp' < '$text/input.txt'"
+if diff -u "$text/output.expected" /tmp/mdc_cli_out.$$ >/dev/null; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL text backend output"; diff -u "$text/output.expected" /tmp/mdc_cli_out.$$ | head; fi
+grep -q "<stdin>:7:19: error: value 200 is out of range 0..127" /tmp/mdc_cli_err.$$ && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL text backend: malformed value message"; }
+grep -q "<stdin>:8:13: error: port 2 is out of range 1..1" /tmp/mdc_cli_err.$$ && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL text backend: port beyond in_ports"; }
+grep -q "^in: NoteOnEvent(1, 1, 60, 100)" /tmp/mdc_cli_err.$$ && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL text backend: Print() goes to stderr"; }
+expect 0 "text backend, good input" -- sh -c "echo 'NoteOnEvent(1, 1, 60, 1)' | '$mdc' run --backend text '$text/patch.mdp'"
+expect 69 "run without a backend here" -- "$mdc" run "$text/patch.mdp" --backend alsa
+expect 0 "mdc test passes" -- "$mdc" test "$here/../behaviour/core/operators_fork_vector.mdp"
+expect 1 "mdc test fails" -- "$mdc" test "$here/failing_test.mdp"
+grep -q "error: test 'wrong on purpose' failed at -O0 and -O2" /tmp/mdc_cli_out.$$ && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL mdc test failure message"; }
+grep -q "^    + NoteOnEvent(1, 1, 72, 100)" /tmp/mdc_cli_out.$$ && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL mdc test diff"; }
+expect 0 "dump program" -- "$mdc" dump "$examples/keyboard_split.mdp" --stage program
+grep -q "dispatch *on note" /tmp/mdc_cli_out.$$ && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL dump program shows no dispatch"; }
 expect 65 "dump of a patch with errors" -- "$mdc" dump "$errors/unknown_unit_typo.mdp"
 if [ -s /tmp/mdc_cli_out.$$ ]; then fail=$((fail+1)); echo "FAIL dump printed a stage for a patch with errors"; else pass=$((pass+1)); fi
 expect 74 "dump of a missing file" -- "$mdc" dump /nonexistent.mdp

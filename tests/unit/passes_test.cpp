@@ -71,6 +71,16 @@ TEST_CASE("fold-modifiers merges neighbours that compose") {
     CHECK(after("run(Pass() >> Transpose(1))", "fold-modifiers") == "patch: Chain[Transpose(offset=1)]");
 }
 
+TEST_CASE("fold-modifiers runs modifiers on constant generators with the engine's functions") {
+    CHECK(after("run(Ctrl(7, 100) >> CtrlRange(7, 0, 64))", "fold-modifiers") == "patch: Chain[Ctrl(ctrl=7, value=50)]");
+    CHECK(after("run(NoteOn(60, 42) >> Velocity(gamma=2.0) >> Transpose(-12))", "fold-modifiers") ==
+          "patch: Chain[NoteOn(note=48, velocity=73)]");
+    // A value taken from the incoming event is not a constant; Port and Channel stay units.
+    CHECK(after("run(NoteOn(EVENT_NOTE, 100) >> Transpose(12))", "fold-modifiers", false) ==
+          "patch: Chain[NoteOn(note=EVENT_DATA1, velocity=100), Transpose(offset=12)]");
+    CHECK(after("run(Ctrl(7, 1) >> Channel(2))", "fold-modifiers", false) == "patch: Chain[Ctrl(ctrl=7, value=1), Channel(channel=2)]");
+}
+
 TEST_CASE("fold-modifiers leaves what does not compose exactly") {
     // A negative first offset may take velocity to 0 or below, where the second does not apply.
     CHECK(after("run(Velocity(-10) >> Velocity(4))", "fold-modifiers", false) ==
