@@ -53,7 +53,7 @@ DumpOutcome dump_patch_file(const std::string& path, const DumpOptions& options)
     out.check = outcome(c);
     if (out.check.errors > 0) return out;
     if (stage == CompileStage::Program) {
-        ProgramResult r = compile_program(*compiled, options.opt_level);
+        ProgramResult r = compile_program(*compiled, options.opt_level, /*any_port=*/false, /*verify=*/true);
         out.internal_error = r.internal_error;
         out.check = outcome(c);
         if (r.program) {
@@ -112,7 +112,7 @@ std::unique_ptr<Compilation> compile_source(const std::string& name, std::string
 
 namespace mdc {
 
-ProgramResult compile_program(Compilation& c, int opt_level, bool any_port) {
+ProgramResult compile_program(Compilation& c, int opt_level, bool any_port, bool verify) {
     ProgramResult out;
     if (c.diags.error_count() > 0) return out;
     ir::Graph graph;
@@ -125,7 +125,7 @@ ProgramResult compile_program(Compilation& c, int opt_level, bool any_port) {
         graph = c.graph;
     }
     if (opt_level >= 2) {
-        ir::PassReport report = ir::optimize(graph, /*verify_each=*/true);
+        ir::PassReport report = ir::optimize(graph, verify);
         if (!report.error.empty()) {
             out.internal_error = report.error;
             return out;

@@ -31,7 +31,8 @@ struct ProgramResult {
 };
 // Optimizes a copy of the graph (opt_level 0: no pass, 2: all) and lowers it to a Program.
 // `any_port` rebuilds the graph for input on any port (convert, benchmarks).
-ProgramResult compile_program(Compilation& c, int opt_level, bool any_port = false);
+// `verify` runs the IR verifier after every pass (dumps and tests).
+ProgramResult compile_program(Compilation& c, int opt_level, bool any_port = false, bool verify = false);
 
 // Where an instruction came from, as `file:line:col`, for the program printer.
 class ProgramSources : public engine::SourceLines {
