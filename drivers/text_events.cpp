@@ -117,7 +117,7 @@ std::optional<int> note_number(std::string_view s, int octave_offset) {
     else if (i < s.size() && s[i] == 'b' && i + 1 < s.size()) { --pc; ++i; }
     int octave = 0;
     auto [p, ec] = std::from_chars(s.data() + i, s.data() + s.size(), octave);
-    if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+    if (ec != std::errc() || p != s.data() + s.size() || octave < -20 || octave > 20) return std::nullopt;
     if (l == 'b' && s[1] == '#') return std::nullopt;   // b#, e#, cb, fb are not names
     if (l == 'e' && s.size() > 1 && s[1] == '#') return std::nullopt;
     if ((l == 'c' || l == 'f') && s.size() > 2 && s[1] == 'b') return std::nullopt;
@@ -202,6 +202,8 @@ ParsedLine parse_event_line(std::string_view line, const TextFormat& f) {
                 std::string_view rest = sc.text().substr(sc.pos());
                 bool neg = !rest.empty() && rest[0] == '-';
                 size_t i = neg ? 1 : 0;
+                if (i >= rest.size() || !std::isdigit(static_cast<unsigned char>(rest[i])))
+                    return fail(a.column, "expected a number, a string or a name");
                 int base = 10;
                 if (rest.size() > i + 1 && rest[i] == '0' && (rest[i + 1] == 'x' || rest[i + 1] == 'X')) {
                     base = 16;
