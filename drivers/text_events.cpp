@@ -298,6 +298,8 @@ ParsedLine parse_event_line(std::string_view line, const TextFormat& f) {
         for (const EventTypeName& n : event_type_names)
             if (n.single && t.kind == Arg::Kind::Name && n.name == t.s && n.mask != DUMMY) type = n.mask;
         if (!type) return fail(t.column, "MidiEvent's type is one event type, e.g. SYSRT_CLOCK");
+        if (!(type & (SYSCM | SYSRT)))
+            return fail(t.column, "MidiEvent is for system common and realtime events; write NoteOnEvent(...), CtrlEvent(...), ...");
         e.type = type;
         number(2, off, 15 + off, "channel");  // printed as data_offset, ignored
         e.channel = 0;
