@@ -3,6 +3,8 @@
 // negative), quoted strings (SysEx hex, note names, port names) and event-type names.
 #include "text_events.h"
 
+#include "engine/note_names.h"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -100,30 +102,52 @@ public:
     size_t pos() const { return pos_; }
     std::string_view text() const { return t_; }
     void advance(size_t n) { pos_ += n; }
+    void rewind(size_t pos) { pos_ = pos; }
 
 private:
     std::string_view t_;
     size_t pos_ = 0;
 };
 
-std::optional<int> note_number(std::string_view s, int octave_offset) {
-    if (s.empty()) return std::nullopt;
-    static constexpr int pcs[] = {9, 11, 0, 2, 4, 5, 7};  // a b c d e f g
-    char l = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
-    if (l < 'a' || l > 'g') return std::nullopt;
-    int pc = pcs[l - 'a'];
-    size_t i = 1;
-    if (i < s.size() && s[i] == '#') { ++pc; ++i; }
-    else if (i < s.size() && s[i] == 'b' && i + 1 < s.size()) { --pc; ++i; }
-    int octave = 0;
-    auto [p, ec] = std::from_chars(s.data() + i, s.data() + s.size(), octave);
-    if (ec != std::errc() || p != s.data() + s.size() || octave < -20 || octave > 20) return std::nullopt;
-    if (l == 'b' && s[1] == '#') return std::nullopt;   // b#, e#, cb, fb are not names
-    if (l == 'e' && s.size() > 1 && s[1] == '#') return std::nullopt;
-    if ((l == 'c' || l == 'f') && s.size() > 2 && s[1] == 'b') return std::nullopt;
-    int n = pc + (octave + octave_offset) * 12;
-    if (n < 0 || n > 127) return std::nullopt;
-    return n;
+// One argument's value: a quoted string, a name, or an integer (decimal or 0x hex, maybe negative).
+// Returns "" or what is wrong (at a.column).
+std::string read_value(Scanner& sc, Arg& a) {
+    a.column = sc.column();
+    char c = sc.peek();
+    if (c == '\'' || c == '"') {
+        size_t start = sc.pos() + 1;
+        size_t end = sc.text().find(c, start);
+        if (end == std::string_view::npos) return "unterminated string";
+        a.kind = Arg::Kind::Str;
+        a.s = std::string(sc.text().substr(start, end - start));
+        sc.rewind(end + 1);
+        return {};
+    }
+    if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
+        a.kind = Arg::Kind::Name;
+        a.s = std::string(sc.name());
+        return {};
+    }
+    std::string_view rest = sc.text().substr(sc.pos());
+    bool neg = !rest.empty() && rest[0] == '-';
+    size_t i = neg ? 1 : 0;
+    int base = 10;
+    if (rest.size() > i + 1 && rest[i] == '0' && (rest[i + 1] == 'x' || rest[i + 1] == 'X')) {
+        base = 16;
+        i += 2;
+    }
+    // from_chars would take another '-': the digits must start right here
+    if (i >= rest.size() || !std::isxdigit(static_cast<unsigned char>(rest[i])) || (base == 10 && !std::isdigit(static_cast<unsigned char>(rest[i]))))
+        return "expected a number, a string or a name";
+    int64_t v = 0;
+    auto [p, ec] = std::from_chars(rest.data() + i, rest.data() + rest.size(), v, base);
+    if (ec == std::errc::result_out_of_range) return "the number is too large";
+    if (ec != std::errc()) return "expected a number, a string or a name";
+    if (p < rest.data() + rest.size() && (std::isalnum(static_cast<unsigned char>(*p)) || *p == '.')) return "expected an integer";
+    a.kind = Arg::Kind::Int;
+    a.i = neg ? -v : v;
+    sc.advance(static_cast<size_t>(p - rest.data()));
+    return {};
 }
 
 }  // namespace
@@ -163,61 +187,14 @@ ParsedLine parse_event_line(std::string_view line, const TextFormat& f) {
     if (!sc.eat(')')) {
         for (;;) {
             Arg a;
-            a.column = sc.column();
             std::string_view keyword;
-            char c = sc.peek();
-            if (c == '\'' || c == '"') {
-                sc.advance(0);
-                size_t start = sc.pos() + 1;
-                size_t end = sc.text().find(c, start);
-                if (end == std::string_view::npos) return fail(a.column, "unterminated string");
-                a.kind = Arg::Kind::Str;
-                a.s = std::string(sc.text().substr(start, end - start));
-                sc.advance(end + 1 - sc.pos());
-            } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
+            if (std::isalpha(static_cast<unsigned char>(sc.peek())) || sc.peek() == '_') {
+                size_t before = sc.pos();
                 std::string_view word = sc.name();
-                if (sc.eat('=')) {
-                    keyword = word;
-                    a.column = sc.column();
-                    char d = sc.peek();
-                    if (d == '\'' || d == '"') {
-                        size_t start = sc.pos() + 1;
-                        size_t end = sc.text().find(d, start);
-                        if (end == std::string_view::npos) return fail(a.column, "unterminated string");
-                        a.kind = Arg::Kind::Str;
-                        a.s = std::string(sc.text().substr(start, end - start));
-                        sc.advance(end + 1 - sc.pos());
-                    } else if (std::isalpha(static_cast<unsigned char>(d))) {
-                        a.kind = Arg::Kind::Name;
-                        a.s = std::string(sc.name());
-                    } else {
-                        goto number;
-                    }
-                } else {
-                    a.kind = Arg::Kind::Name;
-                    a.s = std::string(word);
-                }
-            } else {
-            number:
-                std::string_view rest = sc.text().substr(sc.pos());
-                bool neg = !rest.empty() && rest[0] == '-';
-                size_t i = neg ? 1 : 0;
-                if (i >= rest.size() || !std::isdigit(static_cast<unsigned char>(rest[i])))
-                    return fail(a.column, "expected a number, a string or a name");
-                int base = 10;
-                if (rest.size() > i + 1 && rest[i] == '0' && (rest[i + 1] == 'x' || rest[i + 1] == 'X')) {
-                    base = 16;
-                    i += 2;
-                }
-                int64_t v = 0;
-                auto [p, ec] = std::from_chars(rest.data() + i, rest.data() + rest.size(), v, base);
-                if (ec != std::errc() || p == rest.data() + i) return fail(a.column, "expected a number, a string or a name");
-                if (p < rest.data() + rest.size() && (std::isalnum(static_cast<unsigned char>(*p)) || *p == '.'))
-                    return fail(a.column, "expected an integer");
-                a.kind = Arg::Kind::Int;
-                a.i = neg ? -v : v;
-                sc.advance(static_cast<size_t>(p - rest.data()));
+                if (sc.eat('=')) keyword = word;
+                else sc.rewind(before);
             }
+            if (std::string err = read_value(sc, a); !err.empty()) return fail(a.column, err);
             if (!keyword.empty()) {
                 keywords = true;
                 auto it = std::find(ctor->params.begin(), ctor->params.end(), keyword);
@@ -257,8 +234,11 @@ ParsedLine parse_event_line(std::string_view line, const TextFormat& f) {
     };
     auto note = [&](size_t k, std::string_view what) -> int32_t {
         if (args[k] && args[k]->kind == Arg::Kind::Str) {
-            auto n = note_number(args[k]->s, f.octave_offset);
-            if (!n && err.empty()) { err = fmt::format("'{}' is not a note name", args[k]->s); err_col = args[k]->column; }
+            auto n = engine::parse_note_name(args[k]->s, f.octave_offset);
+            if ((!n || *n < 0 || *n > 127) && err.empty()) {
+                err = n ? fmt::format("note '{}' is {}, outside 0..127", args[k]->s, *n) : fmt::format("'{}' is not a note name", args[k]->s);
+                err_col = args[k]->column;
+            }
             return n.value_or(0);
         }
         return number(k, 0, 127, what);

@@ -102,8 +102,9 @@ private:
     void run(int32_t instr, uint32_t begin);
     void run_chain(const Instr& in, uint32_t begin, int32_t from);
     void run_fork(const Instr& in, uint32_t begin);
-    void run_process(const Instr& in, int32_t index, uint32_t begin);
-    void run_deferred(const Instr& in, int32_t index, uint32_t begin, Deferred::Kind kind, bool consume);
+    void replace_inputs(uint32_t begin, uint32_t inputs_end);
+    void run_process(int32_t index, uint32_t begin);
+    void run_deferred(int32_t index, uint32_t begin, Deferred::Kind kind, bool consume);
 };
 
 // Sanitize's rules for one event (mididings.md 1.6 and PRODUCT.md's deviations): false means drop

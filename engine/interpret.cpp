@@ -113,11 +113,11 @@ void Engine::run(int32_t index, uint32_t begin) {
         });
         top_ = begin;
         return;
-    case OpCode::Process: run_process(in, index, begin); return;
-    case OpCode::Call: run_deferred(in, index, begin, (in.flags & 1) ? Deferred::Kind::CallThread : Deferred::Kind::Call, true); return;
-    case OpCode::System: run_deferred(in, index, begin, Deferred::Kind::System, true); return;
-    case OpCode::Print: run_deferred(in, index, begin, Deferred::Kind::Print, false); return;
-    case OpCode::PrintString: run_deferred(in, index, begin, Deferred::Kind::PrintString, false); return;
+    case OpCode::Process: run_process(index, begin); return;
+    case OpCode::Call: run_deferred(index, begin, (in.flags & 1) ? Deferred::Kind::CallThread : Deferred::Kind::Call, true); return;
+    case OpCode::System: run_deferred(index, begin, Deferred::Kind::System, true); return;
+    case OpCode::Print: run_deferred(index, begin, Deferred::Kind::Print, false); return;
+    case OpCode::PrintString: run_deferred(index, begin, Deferred::Kind::PrintString, false); return;
     }
 }
 
@@ -169,26 +169,25 @@ void Engine::run_fork(const Instr& in, uint32_t begin) {
             }
         }
     }
+    replace_inputs(begin, inputs_end);
+}
+
+// The outputs built above the inputs [begin, inputs_end) take the inputs' place.
+void Engine::replace_inputs(uint32_t begin, uint32_t inputs_end) {
     uint32_t produced = top_ - inputs_end;
-    if (produced) std::memmove(buf + begin, buf + inputs_end, produced * sizeof(Event));
+    if (produced) std::memmove(buffer_.data() + begin, buffer_.data() + inputs_end, produced * sizeof(Event));
     top_ = begin + produced;
 }
 
-void Engine::run_process(const Instr& in, int32_t index, uint32_t begin) {
-    (void)in;
-    Event* buf = buffer_.data();
+void Engine::run_process(int32_t index, uint32_t begin) {
     const uint32_t inputs_end = top_;
     EventSink sink(*this);
-    for (uint32_t i = begin; i < inputs_end; ++i) {
-        if (!hooks_.process || !hooks_.process(hooks_.context, index, buf[i], sink)) ++stats_.hook_failures;
-    }
-    uint32_t produced = top_ - inputs_end;
-    if (produced) std::memmove(buf + begin, buf + inputs_end, produced * sizeof(Event));
-    top_ = begin + produced;
+    for (uint32_t i = begin; i < inputs_end; ++i)
+        if (!hooks_.process || !hooks_.process(hooks_.context, index, buffer_[i], sink)) ++stats_.hook_failures;
+    replace_inputs(begin, inputs_end);
 }
 
-void Engine::run_deferred(const Instr& in, int32_t index, uint32_t begin, Deferred::Kind kind, bool consume) {
-    (void)in;
+void Engine::run_deferred(int32_t index, uint32_t begin, Deferred::Kind kind, bool consume) {
     for (uint32_t i = begin; i < top_; ++i) {
         Deferred work{kind, index, buffer_[i]};
         if (!hooks_.enqueue || !hooks_.enqueue(hooks_.context, work)) ++stats_.hook_failures;

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "engine/event_types.h"
+#include "engine/note_names.h"
 #include "evaluator.h"
 
 namespace mdc {
@@ -196,28 +197,9 @@ Value Evaluator::call_unit(const UnitInfo& unit, Arguments args) {
 
 std::optional<int> Evaluator::note_value(const Value& v, int lo, int hi, std::string_view what) {
     if (v.is(Value::Kind::Str)) {
-        // letter, optional # or b, octave (may be negative): number = pc + (octave + octave_offset) * 12
-        static constexpr int base[] = {9, 11, 0, 2, 4, 5, 7};  // a b c d e f g
         const std::string& s = v.s;
-        size_t i = 0;
-        bool ok = !s.empty() && std::tolower(static_cast<unsigned char>(s[0])) >= 'a' && std::tolower(static_cast<unsigned char>(s[0])) <= 'g';
-        int pc = 0;
-        if (ok) {
-            char letter = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
-            pc = base[letter - 'a'];
-            i = 1;
-            if (i < s.size() && (s[i] == '#' || s[i] == 'b' || s[i] == 'B')) {
-                bool sharp = s[i] == '#';
-                // mididings accepts c# d# f# g# a# and db eb gb ab bb only
-                ok = sharp ? (letter != 'e' && letter != 'b') : (letter != 'c' && letter != 'f');
-                pc += sharp ? 1 : -1;
-                ++i;
-            }
-            size_t digits = i + (i < s.size() && s[i] == '-' ? 1 : 0);
-            ok = ok && digits < s.size() && std::all_of(s.begin() + static_cast<long>(digits), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
-            if (ok && s.size() - digits > 3) ok = false;
-        }
-        if (!ok) {
+        std::optional<int> note = engine::parse_note_name(s, out_.config.octave_offset);
+        if (!note) {
             auto& d = diags_.error(v.span, fmt::format("'{}' is not a note name", s));
             d.note("a note name is a letter a..g, an optional '#' or 'b', and an octave, e.g. 'c3', 'f#4', 'eb-1'");
             size_t dash = s.find('-', 1);
@@ -225,8 +207,7 @@ std::optional<int> Evaluator::note_value(const Value& v, int lo, int hi, std::st
                 d.with_help(fmt::format("a note range uses ':', e.g. '{}'", std::string(s).replace(dash, 1, ":")));
             return std::nullopt;
         }
-        int octave = std::stoi(s.substr(i));
-        int n = pc + (octave + out_.config.octave_offset) * 12;
+        int n = *note;
         if (n < lo || n > hi) {
             diags_.error(v.span, fmt::format("note '{}' is {}, outside {}..{}", s, n, lo, hi))
                 .note(fmt::format("with octave_offset={}, 'c{}' is note 60", out_.config.octave_offset, 5 - out_.config.octave_offset));

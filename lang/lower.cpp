@@ -81,6 +81,7 @@ private:
     int32_t unit(const ir::Node& n);
     int32_t split(const ir::Node& n);
     int32_t dispatch(const ir::Node& n);
+    Instr test(OpCode op, const Value& operand, const UnitSemantics& sem, uint8_t flags, bool manufacturer);
     Instr filter(const Patch& f, uint8_t flags);
     Instr split_filter(const Patch& split, const Value& key, bool invert);
     int32_t generator(const Patch& u, Span s);
@@ -92,123 +93,93 @@ private:
     }
 };
 
-// Filters: the test's operands, the unit table's applies-to set and pass-other rule.
-Instr Lowerer::filter(const Patch& f, uint8_t flags) {
-    Instr in;
-    const UnitSemantics& sem = f.unit->sem;
+// A filter instruction: `op` testing `operand` (a type mask, a list of numbers, a (lower, upper)
+// range with 0 for an open side, or SysEx bytes), with the unit table's applies-to set and
+// pass-other rule of `sem`, and ~ / - as flags.
+Instr Lowerer::test(OpCode op, const Value& operand, const UnitSemantics& sem, uint8_t flags, bool manufacturer) {
+    Instr in{op};
     in.applies = sem.acts_on;
     in.flags = static_cast<uint8_t>(flags | (sem.passes_other ? FILTER_PASS_OTHER : 0));
-    std::string_view n = f.unit->name;
-    const std::vector<Value>& a = f.args;
-    auto open_range = [&](OpCode op, int32_t lo, int32_t hi) {
-        in.op = op;
-        in.a = lo;
-        in.b = hi;
-    };
-    if (n == "Filter") {
-        in.op = OpCode::TypeFilter;
-        in.a = static_cast<int32_t>(a[0].i);
-    } else if (n == "PortFilter") {
-        in.op = OpCode::PortFilter;
-        in.c = p_.add_int_set(ints(a[0]));
-    } else if (n == "ChannelFilter") {
-        in.op = OpCode::ChannelFilter;
-        for (int32_t c : ints(a[0])) in.a |= 1 << c;
-    } else if (n == "KeyFilter" || n == "KeyColorFilter") {
-        std::vector<int32_t> notes;
-        if (n == "KeyColorFilter") {
-            bool black = a[0].s == "black";
-            for (int32_t k = 0; k < 128; ++k) {
-                int pc = k % 12;
-                bool is_black = pc == 1 || pc == 3 || pc == 6 || pc == 8 || pc == 10;
-                if (is_black == black) notes.push_back(k);
-            }
-            in.applies = NOTE | POLY_AFTERTOUCH;
-            in.flags |= FILTER_PASS_OTHER;
-        }
-        switch (n == "KeyColorFilter" ? 4 : f.overload) {
-        case 0: {  // note_range: (0, 0) is mididings' empty note list
-            int32_t lo = static_cast<int32_t>(a[0].elements()[0].i), hi = static_cast<int32_t>(a[0].elements()[1].i);
-            if (lo == 0 && hi == 0) {
-                in.op = OpCode::KeySetFilter;
-                in.c = p_.add_int_set({});
-            } else {
-                open_range(OpCode::KeyRangeFilter, lo, hi);
-            }
-            break;
-        }
-        case 1: open_range(OpCode::KeyRangeFilter, static_cast<int32_t>(a[0].i), static_cast<int32_t>(a[1].i)); break;
-        case 2: open_range(OpCode::KeyRangeFilter, static_cast<int32_t>(a[0].i), 0); break;
-        case 3: open_range(OpCode::KeyRangeFilter, 0, static_cast<int32_t>(a[0].i)); break;
-        default:
-            in.op = OpCode::KeySetFilter;
-            in.c = p_.add_int_set(n == "KeyColorFilter" ? notes : ints(a[0]));
-        }
-    } else if (n == "VelocityFilter" || n == "CtrlValueFilter") {
-        OpCode op = n == "VelocityFilter" ? OpCode::VelocityFilter : OpCode::CtrlValueFilter;
-        auto v = [&](size_t i) { return static_cast<int32_t>(a[i].i); };
-        switch (f.overload) {
-        case 0: open_range(op, v(0), v(0) + 1); break;
-        case 1: open_range(op, v(0), 0); break;
-        case 2: open_range(op, 0, v(0)); break;
-        default: open_range(op, v(0), v(1));
-        }
-    } else if (n == "CtrlFilter") {
-        in.op = OpCode::CtrlFilter;
-        in.c = p_.add_int_set(ints(a[0]));
-    } else if (n == "ProgramFilter") {
-        in.op = OpCode::ProgramFilter;
-        in.c = p_.add_int_set(ints(a[0]));
-    } else if (n == "SysExFilter") {
-        in.op = OpCode::SysExFilter;
-        std::string pattern = sysex_pattern(a[0].s, f.overload == 1);
+    switch (op) {
+    case OpCode::TypeFilter: in.a = static_cast<int32_t>(operand.i); break;
+    case OpCode::ChannelFilter:
+        for (int32_t c : ints(operand)) in.a |= 1 << c;
+        break;
+    case OpCode::PortFilter: case OpCode::KeySetFilter: case OpCode::CtrlFilter: case OpCode::ProgramFilter:
+        in.c = p_.add_int_set(ints(operand));
+        break;
+    case OpCode::KeyRangeFilter: case OpCode::VelocityFilter: case OpCode::CtrlValueFilter:
+        in.a = static_cast<int32_t>(operand.elements()[0].i);
+        in.b = static_cast<int32_t>(operand.elements()[1].i);
+        break;
+    case OpCode::SysExFilter: {
+        std::string pattern = sysex_pattern(operand.s, manufacturer);
         in.c = bytes(pattern);
         in.d = static_cast<int32_t>(pattern.size());
-        in.sub = f.overload == 0 && static_cast<uint8_t>(pattern.back()) == 0xF7;
+        in.sub = !manufacturer && static_cast<uint8_t>(pattern.back()) == 0xF7;  // exact, else a prefix
+        break;
+    }
+    default: break;
     }
     return in;
 }
 
-// The filter that selects a split's branch for `key` (mididings.md 2.5: XFilter(key)).
+// A filter unit: its form decides the opcode and the operand.
+Instr Lowerer::filter(const Patch& f, uint8_t flags) {
+    std::string_view n = f.unit->name;
+    const std::vector<Value>& a = f.args;
+    auto range = [&](int64_t lo, int64_t hi) { return Value::tuple({Value::integer(lo), Value::integer(hi)}); };
+    OpCode op = OpCode::TypeFilter;
+    Value operand = a.empty() ? Value() : a[0];
+    if (n == "PortFilter") op = OpCode::PortFilter;
+    else if (n == "ChannelFilter") op = OpCode::ChannelFilter;
+    else if (n == "CtrlFilter") op = OpCode::CtrlFilter;
+    else if (n == "ProgramFilter") op = OpCode::ProgramFilter;
+    else if (n == "SysExFilter") op = OpCode::SysExFilter;
+    else if (n == "KeyColorFilter") {
+        std::vector<Value> notes;
+        for (int k = 0; k < 128; ++k) {
+            int pc = k % 12;
+            bool black = pc == 1 || pc == 3 || pc == 6 || pc == 8 || pc == 10;
+            if (black == (a[0].s == "black")) notes.push_back(Value::integer(k));
+        }
+        op = OpCode::KeySetFilter;
+        operand = Value::list(std::move(notes));
+    } else if (n == "KeyFilter") {
+        op = OpCode::KeyRangeFilter;
+        switch (f.overload) {
+        case 0:  // note_range: (0, 0) is mididings' empty note list
+            if (a[0].elements()[0].i == 0 && a[0].elements()[1].i == 0) {
+                op = OpCode::KeySetFilter;
+                operand = Value::list({});
+            }
+            break;
+        case 1: operand = range(a[0].i, a[1].i); break;
+        case 2: operand = range(a[0].i, 0); break;
+        case 3: operand = range(0, a[0].i); break;
+        default: op = OpCode::KeySetFilter;  // notes=[...]
+        }
+    } else if (n == "VelocityFilter" || n == "CtrlValueFilter") {
+        op = n == "VelocityFilter" ? OpCode::VelocityFilter : OpCode::CtrlValueFilter;
+        switch (f.overload) {
+        case 0: operand = range(a[0].i, a[0].i + 1); break;
+        case 1: operand = range(a[0].i, 0); break;
+        case 2: operand = range(0, a[0].i); break;
+        default: operand = range(a[0].i, a[1].i);
+        }
+    }
+    return test(op, operand, f.unit->sem, flags, n == "SysExFilter" && f.overload == 1);
+}
+
+// The filter that selects a split's branch for `key` (mididings.md 2.5: XFilter(key)); split keys
+// are already normalised to the filter's operand (lists, ranges, masks, bytes).
 Instr Lowerer::split_filter(const Patch& s, const Value& key, bool invert) {
     std::string_view n = s.unit->name;
-    Instr in;
-    in.applies = s.unit->sem.acts_on;
-    in.flags = static_cast<uint8_t>((invert ? FILTER_INVERT : 0) | (s.unit->sem.passes_other ? FILTER_PASS_OTHER : 0));
-    auto lo_hi = [&](OpCode op) {
-        in.op = op;
-        in.a = static_cast<int32_t>(key.elements()[0].i);
-        in.b = static_cast<int32_t>(key.elements()[1].i);
-    };
-    if (n == "Split") {
-        in.op = OpCode::TypeFilter;
-        in.a = static_cast<int32_t>(key.i);
-    } else if (n == "PortSplit") {
-        in.op = OpCode::PortFilter;
-        in.c = p_.add_int_set(ints(key));
-    } else if (n == "ChannelSplit") {
-        in.op = OpCode::ChannelFilter;
-        for (int32_t c : ints(key)) in.a |= 1 << c;
-    } else if (n == "KeySplit") {
-        lo_hi(OpCode::KeyRangeFilter);
-    } else if (n == "VelocitySplit") {
-        lo_hi(OpCode::VelocityFilter);
-    } else if (n == "CtrlValueSplit") {
-        lo_hi(OpCode::CtrlValueFilter);
-    } else if (n == "CtrlSplit") {
-        in.op = OpCode::CtrlFilter;
-        in.c = p_.add_int_set(ints(key));
-    } else if (n == "ProgramSplit") {
-        in.op = OpCode::ProgramFilter;
-        in.c = p_.add_int_set(ints(key));
-    } else if (n == "SysExSplit") {
-        in.op = OpCode::SysExFilter;
-        std::string pattern = sysex_pattern(key.s, s.overload == 1);
-        in.c = bytes(pattern);
-        in.d = static_cast<int32_t>(pattern.size());
-        in.sub = s.overload == 0 && static_cast<uint8_t>(pattern.back()) == 0xF7;
-    }
-    return in;
+    OpCode op = n == "Split" ? OpCode::TypeFilter : n == "PortSplit" ? OpCode::PortFilter : n == "ChannelSplit" ? OpCode::ChannelFilter
+              : n == "KeySplit" ? OpCode::KeyRangeFilter : n == "VelocitySplit" ? OpCode::VelocityFilter
+              : n == "CtrlValueSplit" ? OpCode::CtrlValueFilter : n == "CtrlSplit" ? OpCode::CtrlFilter
+              : n == "ProgramSplit" ? OpCode::ProgramFilter : OpCode::SysExFilter;
+    return test(op, key, s.unit->sem, invert ? FILTER_INVERT : 0, n == "SysExSplit" && s.overload == 1);
 }
 
 // A split as mididings defines it: Fork([XFilter(k1) >> A, ..., Chain(~XFilter(k1), ...) >> E]).
@@ -258,11 +229,10 @@ int32_t Lowerer::dispatch(const ir::Node& n) {
                     : name == "CtrlValueSplit" ? DispatchKey::CtrlValue : DispatchKey::Program;
     bool threshold = is_threshold_split(s);
     size_t keyed = threshold ? 1 : s.keys.size();
+    // The keys' tests, only to fill the table: their pool operands are dropped again below.
+    const size_t ints_before = p_.ints.size(), bytes_before = p_.bytes.size();
     std::vector<Instr> tests;
-    Program scratch;  // filter operands for building the table only
-    std::swap(scratch, p_);
     for (size_t k = 0; k < keyed; ++k) tests.push_back(split_filter(s, s.keys[k], false));
-    std::swap(scratch, p_);
     const int domain = dispatch_domain(key);
     auto at = static_cast<int32_t>(p_.masks.size());
     // Each table entry holds the branches that a representative event with that key value takes:
@@ -278,7 +248,7 @@ int32_t Lowerer::dispatch(const ir::Node& n) {
         } else if (e.type != 0) {
             bool any = false;
             for (size_t k = 0; k < keyed; ++k)
-                if (filter_test(scratch, tests[k], e)) {
+                if (filter_test(p_, tests[k], e)) {
                     mask |= 1ull << k;
                     any = true;
                 }
@@ -286,6 +256,8 @@ int32_t Lowerer::dispatch(const ir::Node& n) {
         }
         p_.masks.push_back(mask);
     }
+    p_.ints.resize(ints_before);
+    p_.bytes.resize(bytes_before);
     std::vector<int32_t> branches;
     for (ir::NodeId c : n.children) branches.push_back(node(c));
     Instr in{OpCode::Dispatch};
@@ -401,8 +373,7 @@ int32_t Lowerer::unit(const ir::Node& n) {
     const std::vector<Value>& a = u.args;
     Instr in;
     auto i32 = [&](size_t i) { return static_cast<int32_t>(a[i].i); };
-    (void)in;
-    if (info.family == UnitFamily::Filter || name == "KeyColorFilter") return emit(filter(u, 0), n.span);
+    if (u.is_filter()) return emit(filter(u, 0), n.span);
     if (info.family == UnitFamily::Generator) return generator(u, n.span);
     if (name == "Pass") return emit({OpCode::Pass}, n.span);
     if (name == "Discard" || name == "Init" || name == "Exit") return emit({OpCode::Discard}, n.span);
@@ -521,7 +492,7 @@ int32_t Lowerer::node(ir::NodeId id) {
             inner = g_.nodes[inner].children[0];
         }
         const ir::Node& f = g_.nodes[inner];
-        if (f.kind == ir::NodeKind::Unit && f.patch->unit && (f.patch->unit->family == UnitFamily::Filter || f.patch->unit->name == "KeyColorFilter"))
+        if (f.kind == ir::NodeKind::Unit && f.patch->is_filter())
             return emit(filter(*f.patch, flags), n.span);
         diags_.error(n.span, "only a filter can be inverted or negated");
         failed_ = true;
