@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "commands.h"
+#include "offline_setup.h"
 #include "drivers/offline_host.h"
 #include "drivers/text_events.h"
 #include "engine/engine.h"
@@ -30,7 +31,7 @@ void write_events(std::span<const engine::Event> events, int data_offset, std::s
 }
 
 int run_text(const engine::Program& program, const Config& config) {
-    drivers::OfflineHost host(program, stderr, config.silent, config.data_offset);
+    drivers::OfflineHost host(program, stderr, config.silent, print_style_for(program, config));
     engine::Engine engine(program, host.hooks());
     drivers::TextFormat format;
     format.data_offset = config.data_offset;

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "commands.h"
+#include "offline_setup.h"
 #include "drivers/offline_host.h"
 #include "drivers/text_events.h"
 #include "engine/engine.h"
@@ -32,7 +33,7 @@ engine::Event to_event(const EventValue& v, std::vector<uint8_t>& bytes) {
 }
 
 std::vector<std::string> run_test(const engine::Program& program, const TestCase& tc, const Config& config, std::vector<std::string>& python) {
-    drivers::OfflineHost host(program, stderr, /*silent=*/true, config.data_offset);
+    drivers::OfflineHost host(program, stderr, /*silent=*/true, print_style_for(program, config));
     engine::Engine engine(program, host.hooks());
     std::vector<std::string> out;
     auto take = [&](std::span<const engine::Event> events) {

@@ -8,14 +8,13 @@
 
 #include <fmt/format.h>
 
-#include "text_events.h"
 
 extern char** environ;
 
 namespace mdc::drivers {
 
-OfflineHost::OfflineHost(const engine::Program& program, std::FILE* print_to, bool silent, int data_offset)
-    : program_(program), out_(print_to), silent_(silent), data_offset_(data_offset) {}
+OfflineHost::OfflineHost(const engine::Program& program, std::FILE* print_to, bool silent, PrintStyle style)
+    : program_(program), out_(print_to), silent_(silent), style_(std::move(style)) {}
 
 OfflineHost::~OfflineHost() {
     for (int pid : children_) waitpid(pid, nullptr, WNOHANG);
@@ -51,8 +50,8 @@ bool OfflineHost::enqueue(void* self_ptr, const engine::Deferred& work) {
     };
     switch (work.kind) {
     case K::Print: {
-        std::string name = in.a >= 0 ? self.program_.strings[static_cast<size_t>(in.a)] + ": " : std::string();
-        fmt::print(self.out_, "{}{}\n", name, format_event(work.event, self.data_offset_));
+        std::string_view name = in.a >= 0 ? std::string_view(self.program_.strings[static_cast<size_t>(in.a)]) : std::string_view();
+        fmt::print(self.out_, "{}\n", format_print(self.style_, work.event, name, in.b));
         std::fflush(self.out_);
         return true;
     }

@@ -1,6 +1,6 @@
 // The hooks of an offline engine (text backend, `mdc test`, convert): everything runs inline, in
 // event order. Print() and Print(string=...) write to a stream (stderr when stdout carries
-// events); System('command') starts the command without waiting; Sanitize's notices go to stderr
+// events) in mididings' format (print_format.h); System('command') starts the command without waiting; Sanitize's notices go to stderr
 // unless `silent`. Python callables need the Python layer, which plugs in its own hooks.
 #pragma once
 
@@ -9,12 +9,13 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "print_format.h"
 
 namespace mdc::drivers {
 
 class OfflineHost {
 public:
-    OfflineHost(const engine::Program& program, std::FILE* print_to, bool silent, int data_offset);
+    OfflineHost(const engine::Program& program, std::FILE* print_to, bool silent, PrintStyle style);
     ~OfflineHost();
     engine::Hooks hooks();
 
@@ -24,7 +25,7 @@ private:
     const engine::Program& program_;
     std::FILE* out_;
     bool silent_;
-    int data_offset_;
+    PrintStyle style_;
     std::vector<int> children_;
 
     static bool enqueue(void* self, const engine::Deferred& work);

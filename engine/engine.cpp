@@ -18,8 +18,8 @@ bool EventSink::push(const Event& e) {
 }
 
 Engine::Engine(const Program& program, Hooks hooks, EngineOptions options)
-    : program_(program), hooks_(hooks), options_(options), buffer_(std::max(options.max_events, 16u)), arena_(options.sysex_arena),
-      routes_(std::bit_ceil(std::max(options.note_routes, 16u))) {
+    : program_(program), hooks_(hooks), options_(options), buffer_(std::max(options.max_events, 16u)), hashes_(buffer_.size()), arena_(options.sysex_arena),
+      single_(program), routes_(std::bit_ceil(std::max(options.note_routes, 16u))) {
     // With one scene slot every event goes to it: nothing to remember.
     track_routes_ = program_.scenes.size() > 1;
 }
@@ -151,13 +151,31 @@ std::span<const Event> Engine::process(const Event& in) {
     return {buffer_.data(), top_};
 }
 
-std::span<const Event> Engine::switch_scene(int32_t scene, int32_t subscene) {
+std::span<const Event> Engine::switch_scene(int32_t scene, int32_t subscene, uint64_t frame) {
     begin_cycle();
     pending_scene_ = scene;
     pending_subscene_ = subscene;
-    run_scene_switch(0);
+    run_scene_switch(frame);
     stats_.output += top_;
     return {buffer_.data(), top_};
+}
+
+std::span<const Event> Engine::output(const Event& e) {
+    begin_cycle();
+    EventSink(*this).push(e);
+    sanitize(0);
+    stats_.output += top_;
+    return {buffer_.data(), top_};
+}
+
+std::span<const Event> Engine::run_message(InboxMessage& m, uint64_t frame) {
+    m.event.frame = frame;
+    switch (m.kind) {
+    case InboxMessage::Kind::Input: return process(m.event);
+    case InboxMessage::Kind::Output: return output(m.event);
+    case InboxMessage::Kind::Switch: return switch_scene(m.scene, m.subscene, frame);
+    }
+    return {};
 }
 
 }  // namespace mdc::engine

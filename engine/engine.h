@@ -2,7 +2,8 @@
 // 1.4-1.6): note-off and pedal routing to the scene that got the note-on, the control patch, then
 // pre >> scene >> post >> Sanitize, mapping taps, and scene switches after the event. Everything is
 // allocated up front: processing an event allocates nothing, takes no lock and throws nothing.
-// Not thread-safe: one thread drives an engine; other threads talk to it through EngineInbox.
+// Not thread-safe: one thread drives an engine; other threads talk to it through an EngineInbox
+// (inbox.h) that the driving thread drains.
 #pragma once
 
 #include <cstdint>
@@ -11,8 +12,10 @@
 
 #include "event.h"
 #include "hooks.h"
+#include "inbox.h"
 #include "note_routes.h"
 #include "program.h"
+#include "single_event.h"
 
 namespace mdc::engine {
 
@@ -56,7 +59,24 @@ public:
     // One input event: everything it produces, in order.
     std::span<const Event> process(const Event& in);
     // A switch requested from outside the patch (Python, OSC): takes effect now.
-    std::span<const Event> switch_scene(int32_t scene, int32_t subscene = -1);
+    std::span<const Event> switch_scene(int32_t scene, int32_t subscene = -1, uint64_t frame = 0);
+    // An event sent straight out (mididings' output_event): through Sanitize only.
+    std::span<const Event> output(const Event& e);
+
+    // Runs what other threads posted to `inbox` (at most `max` messages), each at `frame`: inputs
+    // through the patch, outputs through Sanitize, switches. `emit(std::span<const Event>)` gets
+    // each message's events. Realtime-safe. Returns how many messages ran.
+    template <typename Emit>
+    uint32_t drain(EngineInbox& inbox, uint64_t frame, Emit&& emit, uint32_t max = UINT32_MAX) {
+        InboxMessage m;
+        uint32_t n = 0;
+        while (n < max && inbox.take(m)) {
+            ++n;
+            emit(run_message(m, frame));
+        }
+        return n;
+    }
+    std::span<const Event> run_message(InboxMessage& m, uint64_t frame);
 
     int32_t current_scene() const;     // raw number, -1 before start
     int32_t current_subscene() const;
@@ -72,9 +92,11 @@ private:
     Hooks hooks_;
     EngineOptions options_;
     std::vector<Event> buffer_;
+    std::vector<uint32_t> hashes_;  // beside buffer_: forks' duplicate removal
     uint32_t top_ = 0;
     std::vector<uint8_t> arena_;
     uint32_t arena_used_ = 0;
+    SingleEventCode single_;
     NoteRoutes routes_;
     bool track_routes_ = false;
     int32_t current_ = -1;  // scene slot

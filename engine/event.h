@@ -37,4 +37,13 @@ inline bool same_event(const Event& a, const Event& b) {
     }
 }
 
+// A hash that events equal under same_event share (it reads only fields that same_event compares
+// for every type), so that duplicate removal compares full events only when hashes match.
+inline uint32_t event_hash(const Event& e) {
+    uint32_t h = e.type * 0x9E3779B1u ^ static_cast<uint32_t>(e.port) * 0x85EBCA77u ^ static_cast<uint32_t>(e.frame);
+    if (e.type & (NOTEON | NOTEOFF | CTRL | POLY_AFTERTOUCH))
+        h ^= static_cast<uint32_t>(e.channel) * 0xC2B2AE3Du ^ static_cast<uint32_t>(e.data1) * 0x27D4EB2Fu ^ static_cast<uint32_t>(e.data2) * 0x165667B1u;
+    return h;
+}
+
 }  // namespace mdc::engine

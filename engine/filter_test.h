@@ -13,7 +13,7 @@ namespace mdc::engine {
 
 inline constexpr uint8_t FILTER_PASS_OTHER = 4;
 
-inline bool filter_test(const Program& p, const Instr& in, const Event& e) {
+[[gnu::always_inline]] inline bool filter_test(const Program& p, const Instr& in, const Event& e) {
     switch (in.op) {
     case OpCode::TypeFilter: return (e.type & static_cast<uint32_t>(in.a)) != 0;
     case OpCode::PortFilter: return p.in_int_set(in.c, e.port);

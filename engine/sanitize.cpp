@@ -58,10 +58,15 @@ bool sanitize_event(Event& e, uint32_t out_ports, bool bound_out_ports, const ch
 
 void Engine::sanitize(uint32_t begin) {
     uint32_t out = begin;
+    // Negative ports become large as unsigned: one comparison checks both ends.
+    const uint32_t port_bound = options_.bound_out_ports ? program_.out_ports : 0x80000000u;
     for (uint32_t i = begin; i < top_; ++i) {
         Event& e = buffer_[i];
         const char* why = nullptr;
-        if (sanitize_event(e, program_.out_ports, options_.bound_out_ports, &why)) {
+        // Most events are notes and controllers that are valid as they are.
+        const bool valid = (e.type & (NOTEON | NOTEOFF | CTRL)) && static_cast<uint32_t>(e.port) < port_bound &&
+                           static_cast<uint32_t>(e.channel) < 16 && static_cast<uint32_t>(e.data1) < 128 && static_cast<uint32_t>(e.data2) < 128;
+        if (valid || sanitize_event(e, program_.out_ports, options_.bound_out_ports, &why)) {
             if (out != i) buffer_[out] = e;
             ++out;
         } else if (why) {

@@ -44,7 +44,7 @@ struct Node {
     std::vector<NodeId> children;
     EventSet in, out;
     std::vector<bool> key_matches;  // a split: can each key match anything that reaches it?
-    bool table = false;             // a split the split-tables pass chose to run as one table lookup
+    bool table = false;             // a split or fork that split-tables / fork-tables chose to run as a table lookup
 };
 
 // Where a root sits in the engine's flow, which decides what reaches it.

@@ -78,6 +78,7 @@ std::string print_json(const Graph& g, const SourceSet& sources) {
             node["column"] = lc.col;
         }
         if (n.kind == NodeKind::Fork) node["remove_duplicates"] = n.patch->remove_duplicates;
+        if (n.kind == NodeKind::Fork || n.kind == NodeKind::Split) node["table"] = n.table;
         if ((n.kind == NodeKind::Unit || n.kind == NodeKind::Split) && n.patch->unit) {
             node["unit"] = n.patch->unit->name;
             node["text"] = unit_text(*n.patch, g.data_offset);

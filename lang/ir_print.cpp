@@ -24,7 +24,7 @@ std::string arg_text(const Value& v) {
 std::string node_label(const Node& n, int off) {
     switch (n.kind) {
     case NodeKind::Chain: return "chain";
-    case NodeKind::Fork: return n.patch->remove_duplicates ? "fork" : "fork (keep duplicates)";
+    case NodeKind::Fork: return fmt::format("fork{}{}", n.patch->remove_duplicates ? "" : " (keep duplicates)", n.table ? " (table)" : "");
     case NodeKind::Split: return fmt::format("split {}{}", n.patch->unit ? n.patch->unit->name : "", n.table ? " (table)" : "");
     case NodeKind::Invert: return "invert (~)";
     case NodeKind::Negate: return "negate (-)";
@@ -119,8 +119,8 @@ std::string shape(const Graph& g, NodeId id) {
     }
     switch (n.kind) {
     case NodeKind::Chain: return "Chain[" + kids + "]";
-    case NodeKind::Fork: return (n.patch->remove_duplicates ? "Fork[" : "Fork!dedup[") + kids + "]";
-    case NodeKind::Split: return std::string(n.patch->unit->name) + "{" + kids + "}";
+    case NodeKind::Fork: return (n.patch->remove_duplicates ? "Fork" : "Fork!dedup") + std::string(n.table ? "@table[" : "[") + kids + "]";
+    case NodeKind::Split: return std::string(n.patch->unit->name) + (n.table ? "@table{" : "{") + kids + "}";
     case NodeKind::Invert: return "~" + kids;
     case NodeKind::Negate: return "-" + kids;
     case NodeKind::Unit: return n.patch->unit ? unit_text(*n.patch, g.data_offset) + (kids.empty() ? "" : "{" + kids + "}") : "?";

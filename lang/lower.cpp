@@ -12,6 +12,7 @@
 #include "engine/event_types.h"
 #include "engine/filter_test.h"
 #include "engine/unit_ops.h"
+#include "fork_table.h"
 #include "units.h"
 
 namespace mdc {
@@ -81,6 +82,7 @@ private:
     int32_t unit(const ir::Node& n);
     int32_t split(const ir::Node& n);
     int32_t dispatch(const ir::Node& n);
+    int32_t dispatch(const DispatchTable& t, const std::vector<int32_t>& branches, Span s, bool dedup);
     Instr test(OpCode op, const Value& operand, const UnitSemantics& sem, uint8_t flags, bool manufacturer);
     Instr filter(const Patch& f, uint8_t flags);
     Instr split_filter(const Patch& split, const Value& key, bool invert);
@@ -205,19 +207,10 @@ int32_t Lowerer::split(const ir::Node& n) {
 
 // An event of a type the split applies to, with key value v (domain: negative, domain + 1: too large).
 Event representative(DispatchKey key, int v, int domain) {
-    Event e;
     int32_t value = v < domain ? v : v == domain ? -1 : 1000;
-    switch (key) {
-    case DispatchKey::Type: e.type = v < 32 ? (1u << v) : 0; break;
-    case DispatchKey::Port: e.type = NOTEON; e.port = value; break;
-    case DispatchKey::Channel: e.type = NOTEON; e.channel = value; break;
-    case DispatchKey::Note: e.type = NOTEON; e.data1 = value; break;
-    case DispatchKey::Velocity: e.type = NOTEON; e.data2 = value; break;
-    case DispatchKey::Ctrl: e.type = CTRL; e.data1 = value; break;
-    case DispatchKey::CtrlValue: e.type = CTRL; e.data2 = value; break;
-    case DispatchKey::Program: e.type = PROGRAM; e.data2 = value; break;
-    }
-    return e;
+    uint32_t type = key == DispatchKey::Type ? (v < 32 ? 1u << v : 0u)
+                  : key == DispatchKey::Ctrl || key == DispatchKey::CtrlValue ? CTRL : key == DispatchKey::Program ? PROGRAM : NOTEON;
+    return key_event(key, type, value);
 }
 
 // A split as one table lookup: for each key value, the branches whose filter passes it.
@@ -234,7 +227,7 @@ int32_t Lowerer::dispatch(const ir::Node& n) {
     std::vector<Instr> tests;
     for (size_t k = 0; k < keyed; ++k) tests.push_back(split_filter(s, s.keys[k], false));
     const int domain = dispatch_domain(key);
-    auto at = static_cast<int32_t>(p_.masks.size());
+    DispatchTable table{key, s.unit->sem.acts_on, {}};
     // Each table entry holds the branches that a representative event with that key value takes:
     // those whose filter passes it, and the else branch when none does. Events of types the split
     // does not apply to take every branch or none, by the split's pass-other rule.
@@ -254,20 +247,25 @@ int32_t Lowerer::dispatch(const ir::Node& n) {
                 }
             if (has_else && !any) mask |= 1ull << keyed;
         }
-        p_.masks.push_back(mask);
+        table.masks.push_back(mask);
     }
     p_.ints.resize(ints_before);
     p_.bytes.resize(bytes_before);
     std::vector<int32_t> branches;
     for (ir::NodeId c : n.children) branches.push_back(node(c));
+    return dispatch(table, branches, n.span, true);
+}
+
+int32_t Lowerer::dispatch(const DispatchTable& t, const std::vector<int32_t>& branches, Span s, bool dedup) {
     Instr in{OpCode::Dispatch};
-    in.sub = static_cast<uint8_t>(key);
+    in.sub = static_cast<uint8_t>(t.key);
     in.a = links(branches);
     in.b = static_cast<int32_t>(branches.size());
-    in.c = at;
-    in.applies = s.unit->sem.acts_on;
-    in.flags = FORK_DEDUP;
-    return emit(in, n.span);
+    in.c = static_cast<int32_t>(p_.masks.size());
+    p_.masks.insert(p_.masks.end(), t.masks.begin(), t.masks.end());
+    in.applies = t.applies;
+    in.flags = dedup ? FORK_DEDUP : 0;
+    return emit(in, s);
 }
 
 int32_t Lowerer::generator(const Patch& u, Span s) {
@@ -480,6 +478,8 @@ int32_t Lowerer::node(ir::NodeId id) {
         std::vector<int32_t> xs;
         for (ir::NodeId c : n.children) xs.push_back(node(c));
         if (xs.empty()) return emit({OpCode::Discard}, n.span);  // [] consumes everything
+        if (options_.dispatch_tables && n.table)
+            if (std::optional<DispatchTable> t = fork_table(p_, xs)) return dispatch(*t, xs, n.span, n.patch->remove_duplicates);
         return group(OpCode::Fork, xs, n.span, n.patch->remove_duplicates);
     }
     case ir::NodeKind::Split: return split(n);

@@ -3,7 +3,7 @@
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
-  tao-pegtl-dev libfmt-dev libcli11-dev doctest-dev nlohmann-json3-dev
+  tao-pegtl-dev libfmt-dev libcli11-dev doctest-dev nlohmann-json3-dev libreaderwriterqueue-dev
   graphviz
 )
 missing=()

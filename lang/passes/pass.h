@@ -41,6 +41,7 @@ bool pass_fold_modifiers(Graph& g);
 bool pass_remove_dead(Graph& g);
 bool pass_drop_dedup(Graph& g);
 bool pass_split_tables(Graph& g);
+bool pass_fork_tables(Graph& g);
 
 // Shared helpers for passes.
 std::vector<NodeId> reachable(const Graph& g);  // nodes reachable from the roots, parents first

@@ -13,7 +13,7 @@ namespace {
 // 2. fold adjacent modifiers and filters (Transpose(3) >> Transpose(4) is Transpose(7)).
 // 3. remove what the types prove never runs (after folding, filters are sharper).
 // 4. drop duplicate removal where branches provably cannot produce equal events.
-// 5. run splits as table lookups (after removal: fewer branches).
+// 5. run splits and forks of filtered branches as table lookups (after removal: fewer branches).
 // 6. flatten again: removal may leave chains and forks of one element.
 constexpr PassInfo passes[] = {
     {"flatten", "splice nested chains and forks into their parents; unwrap one-element chains", pass_flatten},
@@ -21,6 +21,7 @@ constexpr PassInfo passes[] = {
     {"remove-dead", "remove branches and units that the static types prove never receive an event", pass_remove_dead},
     {"drop-dedup", "turn off duplicate removal in forks whose branches cannot produce equal events", pass_drop_dedup},
     {"split-tables", "run splits by type, port, channel, note, velocity, controller or program as one table lookup", pass_split_tables},
+    {"fork-tables", "run forks whose branches start with filters as one table lookup that skips branches which would drop the event", pass_fork_tables},
 };
 
 }  // namespace

@@ -42,7 +42,7 @@ expect 65 "text backend with two malformed lines" -- sh -c "'$mdc' run --backend
 if diff -u "$text/output.expected" /tmp/mdc_cli_out.$$ >/dev/null; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL text backend output"; diff -u "$text/output.expected" /tmp/mdc_cli_out.$$ | head; fi
 grep -q "<stdin>:7:20: error: value 200 is out of range 0..127" /tmp/mdc_cli_err.$$ && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL text backend: malformed value message"; }
 grep -q "<stdin>:8:13: error: port 2 is out of range 1..1" /tmp/mdc_cli_err.$$ && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL text backend: port beyond in_ports"; }
-grep -q "^in: NoteOnEvent(1, 1, 60, 100)" /tmp/mdc_cli_err.$$ && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL text backend: Print() goes to stderr"; }
+grep -q "^in: \[ 1,  1\] Note On:   60 100  (c4)$" /tmp/mdc_cli_err.$$ && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL text backend: Print() goes to stderr"; }
 expect 0 "text backend, good input" -- sh -c "echo 'NoteOnEvent(1, 1, 60, 1)' | '$mdc' run --backend text '$text/patch.mdp'"
 expect 69 "run without a backend here" -- "$mdc" run "$text/patch.mdp" --backend alsa
 expect 0 "mdc test passes" -- "$mdc" test "$here/../behaviour/core/operators_fork_vector.mdp"

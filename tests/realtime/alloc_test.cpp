@@ -1,7 +1,8 @@
 // Proves the realtime rule for the engine: processing an event allocates nothing. Every global
 // operator new is replaced by one that counts calls made while the current thread is inside
 // Engine::process (a thread-local flag); a long random stream (every type, SysEx, scene switches,
-// hooks with C++ stand-ins for Process, Call/System/Print and mapping taps) must count zero.
+// hooks with C++ stand-ins for Process, Call/System/Print and mapping taps) must count zero, and so
+// must draining the inbox while another thread posts to it.
 // Its own executable: the replaced operator new must not touch the other tests. Normal build only.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
@@ -11,6 +12,7 @@
 #include <fstream>
 #include <new>
 #include <sstream>
+#include <thread>
 
 #include "engine/engine.h"
 #include "lang/check.h"
@@ -91,6 +93,45 @@ TEST_CASE("the per-event path makes no heap allocation") {
         CHECK(counts.tapped == stream.events.size());
         CHECK(engine.current_scene() >= 0);
     }
+}
+
+TEST_CASE("draining the inbox while another thread posts makes no heap allocation") {
+    std::ifstream in(std::string(MDC_SOURCE_DIR) + "/tests/realtime/every_unit.mdp");
+    std::stringstream buf;
+    buf << in.rdbuf();
+    auto c = compile_source("every_unit.mdp", buf.str());
+    REQUIRE(c->diags.error_count() == 0);
+    ProgramResult r = compile_program(*c, 2);
+    REQUIRE(r.program);
+    engine::Engine engine(*r.program);
+    engine.start();
+    engine::EngineInbox inbox(512, 8192);
+    auto stream = testing::random_stream(11, 50000, 2);
+    std::atomic<bool> done{false};
+    std::thread producer([&] {  // not the realtime thread: its allocations are not counted
+        uint32_t k = 0;
+        for (const engine::Event& e : stream.events) {
+            while (!(k % 3 == 0 ? inbox.post_input(e) : k % 3 == 1 ? inbox.post_output(e) : inbox.post_switch(static_cast<int32_t>(k % 4))))
+                std::this_thread::yield();
+            ++k;
+        }
+        done = true;
+    });
+    uint64_t messages = 0, outputs = 0;
+    realtime_allocations = 0;
+    auto count = [&](std::span<const engine::Event> events) { outputs += events.size(); };
+    while (!done.load()) {
+        in_realtime = true;
+        messages += engine.drain(inbox, 0, count);
+        in_realtime = false;
+    }
+    producer.join();
+    in_realtime = true;
+    messages += engine.drain(inbox, 0, count);
+    in_realtime = false;
+    CHECK(realtime_allocations.load() == 0);
+    CHECK(messages == stream.events.size());
+    CHECK(outputs > stream.events.size() / 2);
 }
 
 TEST_CASE("the counter sees an allocation in the realtime section") {

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <bit>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -13,6 +14,7 @@
 #include "engine/engine.h"
 #include "lang/check.h"
 #include "lang/compile.h"
+#include "support/make_event.h"
 #include "support/random_events.h"
 
 using namespace mdc;
@@ -40,15 +42,7 @@ Compiled compile(const std::string& text, const std::string& name = "test.mdp") 
     return out;
 }
 
-Event ev(uint32_t type, int port, int channel, int d1, int d2) {
-    Event e;
-    e.type = type;
-    e.port = port;
-    e.channel = channel;
-    e.data1 = d1;
-    e.data2 = d2;
-    return e;
-}
+constexpr auto ev = testing::make_event;
 
 std::string text(std::span<const Event> events, int off = 1) {
     std::string s;
@@ -104,6 +98,37 @@ TEST_CASE("splits: else branches, other types, and the table form agree") {
     // CtrlSplit drops other types even with an else branch
     CHECK(run("from mididings import *\nrun(CtrlSplit({7: Pass(), None: Channel(5)}))", {ev(NOTEON, 0, 0, 60, 1), ev(CTRL, 0, 0, 1, 1)}) ==
           "CtrlEvent(1, 5, 1, 1)");
+}
+
+TEST_CASE("fork tables: the key that rules out most branches, and only branches that would drop the event") {
+    // Channel filters in front of every branch: one lookup by channel.
+    Compiled c = compile("from mididings import *\nrun([ChannelFilter(1) >> Transpose(1), ChannelFilter(2) >> Transpose(2), "
+                         "ChannelFilter(2, 3) >> Transpose(3), Transpose(4)])");
+    const engine::Instr& root = c.o2.code[static_cast<size_t>(c.o2.scenes[0].patch)];
+    REQUIRE(root.op == engine::OpCode::Dispatch);
+    CHECK(static_cast<engine::DispatchKey>(root.sub) == engine::DispatchKey::Channel);
+    auto mask = [&](uint32_t entry) { return c.o2.masks[static_cast<size_t>(root.c) + entry]; };
+    CHECK(mask(0) == 0b1001);
+    CHECK(mask(1) == 0b1110);
+    CHECK(mask(2) == 0b1100);
+    CHECK(mask(5) == 0b1000);
+    CHECK(mask(16 + 2) == 0b1000);  // system events: channel filters drop them
+    // A type filter among them: one lookup by type.
+    Compiled t = compile("from mididings import *\nrun([Filter(NOTE) >> Transpose(1), Filter(CTRL) >> Channel(2), ~Filter(NOTE) >> Port(2), "
+                         "ChannelFilter(1) >> Port(3)])");
+    const engine::Instr& troot = t.o2.code[static_cast<size_t>(t.o2.scenes[0].patch)];
+    REQUIRE(troot.op == engine::OpCode::Dispatch);
+    CHECK(static_cast<engine::DispatchKey>(troot.sub) == engine::DispatchKey::Type);
+    auto tmask = [&](uint32_t type) { return t.o2.masks[static_cast<size_t>(troot.c) + static_cast<uint32_t>(std::countr_zero(type))]; };
+    CHECK(tmask(NOTEON) == 0b1001);
+    CHECK(tmask(CTRL) == 0b1110);
+    CHECK(tmask(engine::SYSEX) == 0b0100);
+    // And the same events come out as from the plain fork (run() compares -O0 with -O2).
+    CHECK(run("from mididings import *\nrun([ChannelFilter(1) >> Transpose(1), ChannelFilter(2) >> Transpose(2), "
+              "ChannelFilter(2, 3) >> Transpose(3), Transpose(4)])",
+              {ev(NOTEON, 0, 0, 60, 1), ev(NOTEON, 0, 1, 60, 1), ev(NOTEON, 0, 2, 60, 1), ev(PROGRAM, 0, 9, 0, 5)}) ==
+          "NoteOnEvent(1, 1, 61, 1) NoteOnEvent(1, 1, 64, 1) | NoteOnEvent(1, 2, 62, 1) NoteOnEvent(1, 2, 63, 1) NoteOnEvent(1, 2, 64, 1) | "
+          "NoteOnEvent(1, 3, 63, 1) NoteOnEvent(1, 3, 64, 1) | ProgramEvent(1, 10, 6)");
 }
 
 TEST_CASE("Sanitize: drops what names nothing, clamps values") {

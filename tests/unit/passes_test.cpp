@@ -119,6 +119,21 @@ TEST_CASE("drop-dedup turns off duplicate removal only where branches cannot mak
           "patch: Fork[Chain[Filter(types=NOTE), Fork[Pass(), Pass()]], Filter(types=CTRL)]");
 }
 
+TEST_CASE("split-tables marks splits that fit a table, and not SysEx splits") {
+    CHECK(after("run(ChannelSplit({1: Transpose(1), 2: Transpose(2)}))", "split-tables") ==
+          "patch: ChannelSplit@table{[0]: Transpose(offset=1), [1]: Transpose(offset=2)}");
+    CHECK(after("run(SysExSplit({'F0 7E': Pass()}))", "split-tables", false) == "patch: SysExSplit{'F0 7E': Pass()}");
+}
+
+TEST_CASE("fork-tables marks forks whose branches start with filters") {
+    CHECK(after("run([ChannelFilter(1) >> Transpose(1), ChannelFilter(2) >> Transpose(2)])", "fork-tables") ==
+          "patch: Fork@table[Chain[ChannelFilter(channels=[1]), Transpose(offset=1)], Chain[ChannelFilter(channels=[2]), Transpose(offset=2)]]");
+    CHECK(after("run([~Filter(NOTE), Transpose(2)])", "fork-tables") == "patch: Fork@table[~Filter(types=NOTE), Transpose(offset=2)]");
+    // Nothing to look up when no branch starts with a test.
+    CHECK(after("run([Transpose(1), Channel(2) >> Filter(NOTE)])", "fork-tables", false) ==
+          "patch: Fork[Transpose(offset=1), Chain[Channel(channel=2), Filter(types=NOTE)]]");
+}
+
 TEST_CASE("the verifier names what is broken") {
     auto c = compile("run(Transpose(1) >> Channel(2))");
     CHECK(ir::verify(c->graph) == "");

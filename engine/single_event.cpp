@@ -1,0 +1,49 @@
+// Flattening single-event instructions into step lists (see single_event.h).
+#include "single_event.h"
+
+namespace mdc::engine {
+
+namespace {
+
+bool is_single_event_leaf(OpCode op) {
+    switch (op) {
+    case OpCode::Pass: case OpCode::Discard: case OpCode::VelocitySlope: case OpCode::Generate: return true;
+    default: return is_filter(op) || is_modifier(op);
+    }
+}
+
+}  // namespace
+
+SingleEventCode::SingleEventCode(const Program& p) : program_(p), ranges_(p.code.size()) {
+    // Children may come before or after their parent in `code`: resolve on demand, then flatten.
+    std::vector<uint8_t> state(p.code.size(), 0);  // 0 unknown, 1 single, 2 not
+    auto single = [&](auto& self, uint32_t i) -> bool {
+        if (state[i]) return state[i] == 1;
+        const Instr& in = p.code[i];
+        bool yes = is_single_event_leaf(in.op);
+        if (in.op == OpCode::Chain) {
+            yes = true;
+            for (int32_t k = 0; k < in.b; ++k) yes = self(self, p.links[static_cast<size_t>(in.a + k)]) && yes;
+        }
+        state[i] = yes ? 1 : 2;
+        return yes;
+    };
+    auto flatten = [&](auto& self, uint32_t i) -> void {
+        const Instr& in = p.code[i];
+        if (in.op == OpCode::Chain) {
+            for (int32_t k = 0; k < in.b; ++k) self(self, p.links[static_cast<size_t>(in.a + k)]);
+        } else if (in.op != OpCode::Pass) {
+            steps_.push_back(in);
+        }
+    };
+    for (uint32_t i = 0; i < p.code.size(); ++i) {
+        if (!single(single, i)) continue;
+        Range& r = ranges_[i];
+        r.single = true;
+        r.first = static_cast<uint32_t>(steps_.size());
+        flatten(flatten, i);
+        r.count = static_cast<uint32_t>(steps_.size()) - r.first;
+    }
+}
+
+}  // namespace mdc::engine

@@ -1,0 +1,59 @@
+// Single-event code: the instructions that turn one event into at most one event with no side
+// effect (filters, modifiers, generators, Pass, Discard, and chains of only those), flattened when
+// the engine is built into straight lists of copied instructions. Running one is a loop over its
+// steps on one event held in registers: no recursion, no child lookup, no per-range bookkeeping.
+// The result is the same as running the instructions one by one on a range of events, since each
+// step keeps or drops each event on its own and never reorders.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "event.h"
+#include "filter_test.h"
+#include "modifier.h"
+#include "program.h"
+#include "unit_ops.h"
+
+namespace mdc::engine {
+
+class SingleEventCode {
+public:
+    explicit SingleEventCode(const Program& p);
+
+    bool covers(int32_t instr) const { return ranges_[static_cast<size_t>(instr)].single; }
+
+    // Runs the single-event instruction `instr` on `e`; false when it drops the event.
+    [[gnu::always_inline]] bool run(int32_t instr, Event& e) const {
+        const Range& r = ranges_[static_cast<size_t>(instr)];
+        const Instr* step = steps_.data() + r.first;
+        for (const Instr* end = step + r.count; step != end; ++step) {
+            switch (step->op) {
+            case OpCode::Discard: return false;
+            case OpCode::VelocitySlope:
+                velocity_slope(e, program_.ints.data() + step->a, program_.floats.data() + step->b, static_cast<uint32_t>(step->c),
+                               static_cast<Transform>(step->sub));
+                break;
+            case OpCode::Generate: generate_event(program_, *step, e); break;
+            default:
+                if (is_filter(step->op)) {
+                    if (!filter_passes(program_, *step, e)) return false;
+                } else {
+                    apply_modifier(*step, e);
+                }
+            }
+        }
+        return true;
+    }
+
+private:
+    struct Range {
+        uint32_t first = 0, count = 0;
+        bool single = false;
+    };
+    const Program& program_;
+    std::vector<Range> ranges_;  // per instruction
+    std::vector<Instr> steps_;   // Pass contributes no step; a chain, its children's steps in order
+};
+
+}  // namespace mdc::engine
