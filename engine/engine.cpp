@@ -22,6 +22,7 @@ Engine::Engine(const Program& program, Hooks hooks, EngineOptions options)
       single_(program), routes_(std::bit_ceil(std::max(options.note_routes, 16u))) {
     // With one scene slot every event goes to it: nothing to remember.
     track_routes_ = program_.scenes.size() > 1;
+    capacity_ = static_cast<uint32_t>(buffer_.size());
 }
 
 void Engine::begin_cycle() {

@@ -92,6 +92,7 @@ private:
     Hooks hooks_;
     EngineOptions options_;
     std::vector<Event> buffer_;
+    uint32_t capacity_ = 0;         // buffer_.size()
     std::vector<uint32_t> hashes_;  // beside buffer_: forks' duplicate removal
     uint32_t top_ = 0;
     std::vector<uint8_t> arena_;
@@ -105,7 +106,7 @@ private:
 
     void begin_cycle();
     bool push(const Event& e) {
-        if (top_ == buffer_.size()) [[unlikely]] {
+        if (top_ == capacity_) [[unlikely]] {
             ++stats_.overflow;
             return false;
         }

@@ -35,7 +35,7 @@ inline constexpr uint8_t FILTER_PASS_OTHER = 4;
     }
 }
 
-inline bool filter_passes(const Program& p, const Instr& in, const Event& e) {
+[[gnu::always_inline]] inline bool filter_passes(const Program& p, const Instr& in, const Event& e) {
     bool r = (e.type & in.applies) ? filter_test(p, in, e) != ((in.flags & FILTER_INVERT) != 0) : (in.flags & FILTER_PASS_OTHER) != 0;
     return r != ((in.flags & FILTER_NEGATE) != 0);
 }

@@ -94,8 +94,8 @@ void Engine::run_fork(const Instr& in, uint32_t begin) {
     for (uint32_t i = begin; i < inputs_end; ++i) {
         const Event src = buf[i];
         const uint32_t event_out = top_;
-        auto duplicate = [&](const Event& e, uint32_t h, uint32_t to) {
-            for (uint32_t j = event_out; j < to; ++j)
+        auto duplicate = [&](const Event& e, uint32_t h, uint32_t from, uint32_t to) {
+            for (uint32_t j = from; j < to; ++j)
                 if (hash[j] == h && same_event(buf[j], e)) return true;
             return false;
         };
@@ -106,9 +106,30 @@ void Engine::run_fork(const Instr& in, uint32_t begin) {
                 Event e = src;
                 if (!single_.run(index, e)) return true;
                 const uint32_t h = dedup ? event_hash(e) : 0;
-                if (dedup && duplicate(e, h, top_)) return true;
+                if (dedup && duplicate(e, h, event_out, top_)) return true;
                 if (!push(e)) return false;
                 hash[top_ - 1] = h;
+                return true;
+            }
+            if (const int32_t fork = single_.fan_fork(index); fork >= 0) {
+                // A fork of single-event branches (after single-event steps): each branch's event
+                // is checked against the inner fork's earlier outputs, then against this fork's.
+                Event e = src;
+                if (!single_.run(index, e)) return true;
+                const Instr& f = program_.code[static_cast<size_t>(fork)];
+                const bool inner_dedup = f.flags & FORK_DEDUP;
+                const uint32_t* inner_link = program_.links.data() + f.a;
+                const uint32_t inner_out = top_;
+                uint64_t chosen = f.op == OpCode::Dispatch ? program_.masks[static_cast<size_t>(f.c) + dispatch_index(f, e)]
+                                                           : (f.b >= 64 ? ~0ull : (1ull << f.b) - 1);
+                for (; chosen; chosen &= chosen - 1) {
+                    Event x = e;
+                    if (!single_.run(static_cast<int32_t>(inner_link[std::countr_zero(chosen)]), x)) continue;
+                    const uint32_t h = dedup || inner_dedup ? event_hash(x) : 0;
+                    if ((inner_dedup && duplicate(x, h, inner_out, top_)) || (dedup && duplicate(x, h, event_out, inner_out))) continue;
+                    if (!push(x)) return false;
+                    hash[top_ - 1] = h;
+                }
                 return true;
             }
             // A chain that starts with a filter is tested before the event is copied into it.
@@ -129,7 +150,7 @@ void Engine::run_fork(const Instr& in, uint32_t begin) {
                 uint32_t out = start;
                 for (uint32_t j = start; j < top_; ++j) {
                     const uint32_t h = event_hash(buf[j]);
-                    if (duplicate(buf[j], h, start)) continue;
+                    if (duplicate(buf[j], h, event_out, start)) continue;
                     if (out != j) buf[out] = buf[j];
                     hash[out++] = h;
                 }

@@ -18,7 +18,7 @@ inline bool is_modifier(OpCode op) {
 }
 
 // Returns false when `in` is not a single-event modifier (then `e` is untouched).
-inline bool apply_modifier(const Instr& in, Event& e) {
+[[gnu::always_inline]] inline bool apply_modifier(const Instr& in, Event& e) {
     switch (in.op) {
     case OpCode::Port: e.port = in.a; return true;
     case OpCode::Channel: set_channel(e, in.a); return true;

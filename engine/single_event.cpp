@@ -36,12 +36,30 @@ SingleEventCode::SingleEventCode(const Program& p) : program_(p), ranges_(p.code
             steps_.push_back(in);
         }
     };
+    auto child = [&](const Instr& in, int32_t k) { return p.links[static_cast<size_t>(in.a + k)]; };
+    auto fork_of_singles = [&](uint32_t i) {
+        const Instr& in = p.code[i];
+        if ((in.op != OpCode::Fork && in.op != OpCode::Dispatch) || in.b > 64) return false;
+        for (int32_t k = 0; k < in.b; ++k)
+            if (!single(single, child(in, k))) return false;
+        return true;
+    };
     for (uint32_t i = 0; i < p.code.size(); ++i) {
-        if (!single(single, i)) continue;
         Range& r = ranges_[i];
-        r.single = true;
         r.first = static_cast<uint32_t>(steps_.size());
-        flatten(flatten, i);
+        if (single(single, i)) {
+            r.single = true;
+            flatten(flatten, i);
+        } else if (fork_of_singles(i)) {
+            r.fork = static_cast<int32_t>(i);
+        } else if (const Instr& in = p.code[i]; in.op == OpCode::Chain && in.b > 0 && fork_of_singles(child(in, in.b - 1))) {
+            bool prefix_single = true;
+            for (int32_t k = 0; k + 1 < in.b; ++k) prefix_single = prefix_single && single(single, child(in, k));
+            if (prefix_single) {
+                r.fork = static_cast<int32_t>(child(in, in.b - 1));
+                for (int32_t k = 0; k + 1 < in.b; ++k) flatten(flatten, child(in, k));
+            }
+        }
         r.count = static_cast<uint32_t>(steps_.size()) - r.first;
     }
 }

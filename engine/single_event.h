@@ -4,6 +4,9 @@
 // steps on one event held in registers: no recursion, no child lookup, no per-range bookkeeping.
 // The result is the same as running the instructions one by one on a range of events, since each
 // step keeps or drops each event on its own and never reorders.
+// A "fan" is one step further: a fork or dispatch whose branches are all single-event, possibly
+// after a chain of single-event steps (`ChannelFilter(1) >> KeySplit(...)`). On one event it runs
+// the steps, then each chosen branch on a copy: no buffer traffic beyond the outputs themselves.
 #pragma once
 
 #include <cstdint>
@@ -22,8 +25,11 @@ public:
     explicit SingleEventCode(const Program& p);
 
     bool covers(int32_t instr) const { return ranges_[static_cast<size_t>(instr)].single; }
+    // The fork or dispatch of a fan (-1: `instr` is not one).
+    int32_t fan_fork(int32_t instr) const { return ranges_[static_cast<size_t>(instr)].fork; }
 
-    // Runs the single-event instruction `instr` on `e`; false when it drops the event.
+    // Runs the single-event instruction `instr` on `e` (for a fan: the steps before its fork);
+    // false when it drops the event.
     [[gnu::always_inline]] bool run(int32_t instr, Event& e) const {
         const Range& r = ranges_[static_cast<size_t>(instr)];
         const Instr* step = steps_.data() + r.first;
@@ -48,8 +54,9 @@ public:
 
 private:
     struct Range {
-        uint32_t first = 0, count = 0;
+        uint32_t first = 0, count = 0;  // the steps (for a fan: those before the fork)
         bool single = false;
+        int32_t fork = -1;  // a fan's fork or dispatch
     };
     const Program& program_;
     std::vector<Range> ranges_;  // per instruction
