@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "commands.h"
+#include "live_run.h"
 #include "offline_setup.h"
 #include "drivers/offline_host.h"
 #include "drivers/text_events.h"
@@ -87,11 +88,7 @@ int run_run(const RunArgs& args) {
         return exit_data;
     }
     std::string backend = !args.backend.empty() ? args.backend : c->checked.config.backend;
-    if (backend != "text") {
-        fmt::print(stderr, "mdc: error: the {} backend is not available in this build of mdc\n  help: run with --backend text to read and write events as text\n",
-                   backend.empty() ? "default (alsa or jack)" : backend);
-        return exit_unavailable;
-    }
+    if (backend != "text") return run_live(*r.program, c->checked.config, args, backend);
     return run_text(*r.program, c->checked.config);
 }
 

@@ -36,8 +36,17 @@ struct RunArgs {
     std::string file;
     std::string backend;  // text | alsa | jack | jack-rt; "" = config, then the default rule
     int opt_level = 2;
+    // Live options, as mididings' command line has them (they override the patch's config()).
+    std::string client_name;
+    int in_ports = -1, out_ports = -1;              // -1: from config
+    std::vector<std::string> in_connect, out_connect;  // -I / -O: a pattern for port 1, 2, ... in turn
+    double start_delay = -1;                        // -1: from config
+    bool trace = false;
 };
 int run_run(const RunArgs& args);
+
+struct PortsArgs {};
+int run_ports(const PortsArgs& args);
 
 struct TestArgs {
     std::vector<std::string> files;

@@ -30,6 +30,17 @@ int main(int argc, char** argv) {
     run_cmd->add_option("--backend", run.backend, "Backend: text (stdin/stdout), alsa, jack, jack-rt")
         ->check(CLI::IsMember({"text", "alsa", "jack", "jack-rt"}));
     run_cmd->add_option("-O", run.opt_level, "Optimization level")->check(CLI::IsMember({0, 2}))->capture_default_str();
+    run_cmd->add_option("-c,--client-name", run.client_name, "Live: the client name (default: the patch's config, else 'mididings')");
+    run_cmd->add_option("-i,--in-ports", run.in_ports, "Live: number of input ports (overrides config; ports are named in_1, in_2, ...)")
+        ->check(CLI::Range(0, 256));
+    run_cmd->add_option("-o,--out-ports", run.out_ports, "Live: number of output ports (overrides config)")->check(CLI::Range(0, 256));
+    run_cmd->add_option("--in-connect", run.in_connect, "Live: connect input port 1, 2, ... (in turn) from ports matching this pattern");
+    run_cmd->add_option("--out-connect", run.out_connect, "Live: connect output port 1, 2, ... (in turn) to ports matching this pattern");
+    run_cmd->add_option("-d,--start-delay", run.start_delay, "Live: seconds to wait after connecting before the patch starts")->check(CLI::NonNegativeNumber);
+    run_cmd->add_flag("--trace", run.trace, "Live: print every input and output event with its port name");
+
+    mdc::cli::PortsArgs ports;
+    CLI::App* ports_cmd = app.add_subcommand("ports", "List the MIDI ports of the running system (JACK, ALSA), to help write port patterns");
 
     mdc::cli::TestArgs test;
     CLI::App* test_cmd = app.add_subcommand("test", "Run the test(...) statements of patches at -O0 and -O2");
@@ -55,6 +66,7 @@ int main(int argc, char** argv) {
     if (units_cmd->parsed()) return mdc::cli::run_units(units);
     if (dump_cmd->parsed()) return mdc::cli::run_dump(dump);
     if (run_cmd->parsed()) return mdc::cli::run_run(run);
+    if (ports_cmd->parsed()) return mdc::cli::run_ports(ports);
     if (test_cmd->parsed()) return mdc::cli::run_test_files(test);
     return mdc::cli::exit_usage;
 }

@@ -1,24 +1,15 @@
 // Offline hooks: Print, System and Sanitize's notices, inline (see offline_host.h).
 #include "offline_host.h"
 
-#include <spawn.h>
-#include <sys/wait.h>
-
 #include <algorithm>
 
 #include <fmt/format.h>
 
 
-extern char** environ;
-
 namespace mdc::drivers {
 
 OfflineHost::OfflineHost(const engine::Program& program, std::FILE* print_to, bool silent, PrintStyle style)
     : program_(program), out_(print_to), silent_(silent), style_(std::move(style)) {}
-
-OfflineHost::~OfflineHost() {
-    for (int pid : children_) waitpid(pid, nullptr, WNOHANG);
-}
 
 engine::Hooks OfflineHost::hooks() {
     engine::Hooks h;
@@ -29,13 +20,8 @@ engine::Hooks OfflineHost::hooks() {
 }
 
 void OfflineHost::system(const std::string& command) {
-    pid_t pid = 0;
-    const char* argv[] = {"sh", "-c", command.c_str(), nullptr};
     std::fflush(out_);
-    if (posix_spawn(&pid, "/bin/sh", nullptr, nullptr, const_cast<char* const*>(argv), environ) == 0) children_.push_back(pid);
-    else fmt::print(stderr, "mdc: warning: System('{}') could not start the shell\n", command);
-    // reap those that ended, so long runs leave no zombies
-    std::erase_if(children_, [](int p) { return waitpid(p, nullptr, WNOHANG) == p; });
+    if (!commands_.start(command)) fmt::print(stderr, "mdc: warning: System('{}') could not start the shell\n", command);
 }
 
 bool OfflineHost::enqueue(void* self_ptr, const engine::Deferred& work) {

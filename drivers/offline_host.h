@@ -10,13 +10,13 @@
 
 #include "engine/engine.h"
 #include "print_format.h"
+#include "shell_command.h"
 
 namespace mdc::drivers {
 
 class OfflineHost {
 public:
     OfflineHost(const engine::Program& program, std::FILE* print_to, bool silent, PrintStyle style);
-    ~OfflineHost();
     engine::Hooks hooks();
 
     std::vector<std::string> python_needed;  // callables that no Python layer ran (reported once each)
@@ -26,7 +26,7 @@ private:
     std::FILE* out_;
     bool silent_;
     PrintStyle style_;
-    std::vector<int> children_;
+    ShellCommands commands_;
 
     static bool enqueue(void* self, const engine::Deferred& work);
     static void notice(void* self, std::string_view message);

@@ -5,6 +5,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   tao-pegtl-dev libfmt-dev libcli11-dev doctest-dev nlohmann-json3-dev libreaderwriterqueue-dev
   graphviz
+  libjack-jackd2-dev jackd2
 )
 missing=()
 for p in "${packages[@]}"; do

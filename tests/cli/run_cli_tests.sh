@@ -44,7 +44,13 @@ grep -q "<stdin>:7:20: error: value 200 is out of range 0..127" /tmp/mdc_cli_err
 grep -q "<stdin>:8:13: error: port 2 is out of range 1..1" /tmp/mdc_cli_err.$$ && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL text backend: port beyond in_ports"; }
 grep -q "^in: \[ 1,  1\] Note On:   60 100  (c4)$" /tmp/mdc_cli_err.$$ && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL text backend: Print() goes to stderr"; }
 expect 0 "text backend, good input" -- sh -c "echo 'NoteOnEvent(1, 1, 60, 1)' | '$mdc' run --backend text '$text/patch.mdp'"
-expect 69 "run without a backend here" -- "$mdc" run "$text/patch.mdp" --backend alsa
+if [ ! -e /dev/snd/seq ]; then
+  expect 69 "alsa without a sequencer" -- "$mdc" run "$text/patch.mdp" --backend alsa
+  grep -q "no ALSA sequencer on this machine (/dev/snd/seq is missing)" /tmp/mdc_cli_err.$$ && grep -q "help: run with --backend jack" /tmp/mdc_cli_err.$$ \
+    && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL alsa without a sequencer: message"; }
+fi
+expect 69 "jack without a server" -- env JACK_DEFAULT_SERVER=mdc_no_such_server JACK_NO_START_SERVER=1 "$mdc" run "$text/patch.mdp" --backend jack
+grep -q "error: no JACK server is running" /tmp/mdc_cli_err.$$ && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL jack without a server: message"; }
 expect 0 "mdc test passes" -- "$mdc" test "$here/../behaviour/core/operators_fork_vector.mdp"
 expect 1 "mdc test fails" -- "$mdc" test "$here/failing_test.mdp"
 grep -q "error: test 'wrong on purpose' failed at -O0 and -O2" /tmp/mdc_cli_out.$$ && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL mdc test failure message"; }

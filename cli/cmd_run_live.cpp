@@ -1,0 +1,134 @@
+// `mdc run` on a live backend: picks the backend (command line, config, or the default rule of
+// PRODUCT.md section 3), builds the JACK client from the patch's config and the command line,
+// and runs until Ctrl-C or SIGTERM (held notes released) or the server goes away (exit 69).
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "commands.h"
+#include "live_run.h"
+#include "offline_setup.h"
+#include "drivers/jack_driver.h"
+#include "drivers/live_host.h"
+#include "engine/engine.h"
+#include "engine/inbox.h"
+
+namespace mdc::cli {
+
+namespace {
+
+bool has_alsa_sequencer() { return access("/dev/snd/seq", R_OK | W_OK) == 0; }
+
+bool jack_server_answers() {
+    std::string error;
+    drivers::JackDriver::list_ports(error);
+    return error.empty();
+}
+
+std::vector<drivers::LivePort> live_ports(const std::vector<PortConfig>& ports, int count, const std::vector<std::string>& connect,
+                                          const char* prefix, int data_offset) {
+    std::vector<drivers::LivePort> out;
+    const size_t n = count >= 0 ? static_cast<size_t>(count) : ports.size();
+    for (size_t i = 0; i < n; ++i) {
+        drivers::LivePort p;
+        if (count < 0 && !ports[i].name.empty()) p.name = ports[i].name;
+        else p.name = fmt::format("{}{}", prefix, i + static_cast<size_t>(data_offset));
+        if (count < 0) p.patterns = ports[i].patterns;
+        if (i < connect.size()) p.patterns.push_back(connect[i]);
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
+}  // namespace
+
+int run_live(const engine::Program& program, const Config& config, const RunArgs& args, std::string backend) {
+    if (backend.empty()) {  // the default rule
+        if (has_alsa_sequencer()) backend = "alsa";
+        else if (jack_server_answers()) backend = "jack";
+        else {
+            fmt::print(stderr, "mdc: error: no backend to run on: no ALSA sequencer (/dev/snd/seq) and no JACK server running\n"
+                               "  help: start a JACK server (e.g. `jackd -d dummy &`), or run with --backend text to read and write events as text\n");
+            return exit_unavailable;
+        }
+    }
+    if (backend == "alsa") {
+        if (!has_alsa_sequencer()) {
+            fmt::print(stderr, "mdc: error: no ALSA sequencer on this machine (/dev/snd/seq is missing)\n"
+                               "  help: run with --backend jack (needs a JACK server) or --backend text\n");
+            return exit_unavailable;
+        }
+        fmt::print(stderr, "mdc: error: the alsa backend is not available in this build of mdc\n  help: run with --backend jack or --backend text\n");
+        return exit_unavailable;
+    }
+    if (program.has_python) {
+        fmt::print(stderr, "mdc: error: the patch calls Python, which this build of mdc cannot run yet\n"
+                           "  help: run with --backend text to see which calls need it\n");
+        return exit_data;
+    }
+
+    drivers::LiveConfig live;
+    live.client_name = !args.client_name.empty() ? args.client_name : config.client_name;
+    live.in_ports = live_ports(config.in_ports, args.in_ports, args.in_connect, "in_", config.data_offset);
+    live.out_ports = live_ports(config.out_ports, args.out_ports, args.out_connect, "out_", config.data_offset);
+    live.realtime = backend == "jack-rt";
+    live.start_delay = args.start_delay >= 0 ? args.start_delay : config.start_delay.value_or(0);
+
+    // Signals are taken synchronously by this thread; every thread started from here on (ours and
+    // libjack's) inherits the blocked mask.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+    std::string error;
+    std::unique_ptr<drivers::JackDriver> driver = drivers::JackDriver::open(live, error);
+    if (!driver) {
+        fmt::print(stderr, "mdc: error: {}\n  help: start a JACK server (e.g. `jackd -d dummy &`), or run with --backend text\n", error);
+        return exit_unavailable;
+    }
+    drivers::PrintStyle style = print_style_for(program, config);
+    style.in_ports.clear();
+    style.out_ports.clear();
+    for (const drivers::LivePort& p : live.in_ports) style.in_ports.push_back(p.name);
+    for (const drivers::LivePort& p : live.out_ports) style.out_ports.push_back(p.name);
+    drivers::LiveHost host(program, style, args.trace, config.silent);
+    engine::EngineOptions options;
+    options.bound_out_ports = true;
+    engine::Engine engine(program, host.hooks(), options);
+    engine::EngineInbox inbox;
+    if (!config.silent)
+        fmt::print(stderr, "mdc: running as JACK client '{}' ({}, {} frames per period); Ctrl-C stops\n", driver->client_name(),
+                   live.realtime ? "jack-rt: in the process callback" : "jack: one period of latency", driver->period());
+    host.start();
+    const timespec poll{0, 10'000'000};
+    int code = driver->run(engine, inbox, host, [&] { return sigtimedwait(&signals, nullptr, &poll) > 0; });
+    host.stop();
+    const engine::EngineStats& st = engine.stats();
+    if (st.overflow || st.sysex_overflow)
+        fmt::print(stderr, "mdc: warning: {} events and {} SysEx messages did not fit the engine's buffers and were dropped\n", st.overflow,
+                   st.sysex_overflow);
+    return code;
+}
+
+int run_ports(const PortsArgs&) {
+    std::string error;
+    std::vector<drivers::JackPortInfo> ports = drivers::JackDriver::list_ports(error);
+    if (!error.empty()) {
+        fmt::print("JACK: {}\n", error);
+    } else {
+        fmt::print("JACK MIDI ports (sources send to a patch's in_ports, destinations receive from its out_ports):\n");
+        for (const drivers::JackPortInfo& p : ports) {
+            fmt::print("  {:<11} {}", p.input ? "destination" : "source", p.name);
+            for (const std::string& a : p.aliases) fmt::print("  (alias {})", a);
+            fmt::print("\n");
+        }
+    }
+    if (!has_alsa_sequencer()) fmt::print("ALSA: no sequencer on this machine (/dev/snd/seq is missing)\n");
+    return exit_ok;
+}
+
+}  // namespace mdc::cli

@@ -1,0 +1,69 @@
+// The JACK driver: a client with the configured MIDI ports, connected by pattern (now and when
+// matching ports appear later), running the engine in one of two modes (PRODUCT.md section 3):
+//   jack-rt  inside the process callback: each output is written at its input's frame offset in
+//            the same period (no added latency);
+//   jack     on an engine thread of its own: the callback moves input to a ring and writes what
+//            the engine thread produced exactly one period later at the same offset.
+// Inputs of one period from several ports are merged by frame, then port, then arrival order.
+// Ctrl-C/SIGTERM (through `should_stop`) releases held notes and pedals before the client closes;
+// the server going away ends the run with exit code 69.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/engine.h"
+#include "engine/inbox.h"
+#include "live_host.h"
+
+namespace mdc::drivers {
+
+struct LivePort {
+    std::string name;                   // our port's name ("in_1" when unnamed)
+    std::vector<std::string> patterns;  // POSIX ERE, anchored, for automatic connection
+};
+
+struct LiveConfig {
+    std::string client_name = "mididings";
+    std::vector<LivePort> in_ports, out_ports;
+    bool realtime = false;     // jack-rt
+    double start_delay = 0;    // seconds between connecting and starting the engine
+};
+
+struct JackPortInfo {
+    std::string name;
+    bool input = false;  // a port others write to (a destination)
+    std::vector<std::string> aliases;
+};
+
+class JackDriver {
+public:
+    // Connects to the running JACK server (never starts one). Null with `error` when none answers
+    // or the configuration cannot be used (a bad pattern, a port JACK refuses).
+    static std::unique_ptr<JackDriver> open(const LiveConfig& config, std::string& error);
+    ~JackDriver();
+    JackDriver(const JackDriver&) = delete;
+    JackDriver& operator=(const JackDriver&) = delete;
+
+    // Runs the engine until `should_stop()` (polled every few milliseconds off the realtime
+    // thread) returns true, or the server goes away. Returns 0, or 69 after server loss.
+    int run(engine::Engine& engine, engine::EngineInbox& inbox, LiveHost& host, const std::function<bool()>& should_stop);
+
+    std::string client_name() const;
+    uint32_t period() const;
+
+    // The MIDI ports of the running server (for `mdc ports`); empty with `error` when none answers.
+    static std::vector<JackPortInfo> list_ports(std::string& error);
+
+    struct State;  // realtime and thread state (jack_driver.cpp)
+
+private:
+    explicit JackDriver(std::unique_ptr<State> s);
+    std::unique_ptr<State> s_;
+};
+
+}  // namespace mdc::drivers

@@ -1,0 +1,89 @@
+// The live side of the engine's hooks and of reporting: the realtime thread hands Print(),
+// Print(string=...), System() work, Sanitize's notices and --trace records to fixed-capacity
+// lock-free queues and wakes one worker thread at most once per cycle; the worker prints, starts
+// commands, and reports what the realtime side counted (drops, invalid input, overflows).
+// Nothing here blocks, locks or allocates on the realtime side.
+#pragma once
+
+#include <semaphore.h>
+
+#include <atomic>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <readerwriterqueue/readerwriterqueue.h>
+
+#include "engine/engine.h"
+#include "print_format.h"
+#include "shell_command.h"
+
+namespace mdc::drivers {
+
+// What the realtime side counts; the worker reports increases.
+struct LiveCounters {
+    std::atomic<uint64_t> invalid_input{0};    // bytes that were not one MIDI message
+    std::atomic<uint64_t> dropped_input{0};    // input that found its queue full (buffered mode)
+    std::atomic<uint64_t> dropped_output{0};   // output the backend had no room for
+    std::atomic<uint64_t> late_output{0};      // buffered mode: written a period later than due
+    std::atomic<uint64_t> dropped_deferred{0}; // Print/System/trace work that found its queue full
+};
+
+class LiveHost {
+public:
+    // `trace` names the ports for --trace lines (in names, out names); empty: no tracing.
+    LiveHost(const engine::Program& program, PrintStyle style, bool trace, bool silent);
+    ~LiveHost();
+    LiveHost(const LiveHost&) = delete;
+    LiveHost& operator=(const LiveHost&) = delete;
+
+    engine::Hooks hooks();
+    LiveCounters& counters() { return counters_; }
+
+    // Realtime side.
+    void trace_in(const engine::Event& e) { if (trace_) trace(true, e); }
+    void trace_out(const engine::Event& e) { if (trace_) trace(false, e); }
+    void end_cycle();  // wakes the worker when something was queued this cycle
+
+    // Starts and stops the worker (stop drains what is queued first).
+    void start();
+    void stop();
+
+private:
+    static constexpr uint32_t inline_sysex = 256;
+    struct Work {
+        enum class Kind : uint8_t { Deferred, Notice, Trace } kind = Kind::Deferred;
+        engine::Deferred::Kind deferred = engine::Deferred::Kind::Print;
+        int32_t instr = 0;
+        bool out = false;             // trace: an output event
+        engine::Event event;          // sysex points nowhere; the bytes are below
+        uint32_t sysex_kept = 0;      // bytes kept of event.sysex_size
+        uint8_t sysex[inline_sysex];
+        const char* notice = nullptr;  // static text
+    };
+
+    void push(Work& w, const engine::Event* e);
+    void trace(bool out, const engine::Event& e);
+    void run_worker();
+    void handle(Work& w);
+    void report_counters();
+
+    static bool enqueue(void* self, const engine::Deferred& work);
+    static void notice(void* self, std::string_view message);
+
+    const engine::Program& program_;
+    PrintStyle style_;
+    bool trace_, silent_;
+    LiveCounters counters_;
+    moodycamel::ReaderWriterQueue<Work> queue_;
+    bool queued_this_cycle_ = false;
+    sem_t wake_{};
+    std::atomic<bool> stopping_{false};
+    std::thread worker_;
+    uint64_t reported_[5] = {};
+    ShellCommands commands_;
+};
+
+}  // namespace mdc::drivers

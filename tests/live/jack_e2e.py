@@ -1,0 +1,228 @@
+#!/usr/bin/python3
+"""End-to-end tests of `mdc run` on JACK: each test starts its own private `jackd -S -d dummy`
+(unique server and client names), runs mdc on a patch, drives it with mdc_jack_probe (a real JACK
+client that sends scripted MIDI at chosen frames and records what comes back with frame times),
+and checks events, order and latency against the text backend's output for the same input.
+  usage: jack_e2e.py MDC PROBE [--timing]   (--timing: latency assertions, normal build only)
+"""
+import glob
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+MDC, PROBE = sys.argv[1], sys.argv[2]
+TIMING = "--timing" in sys.argv
+PERIOD = 256
+TAG = f"{os.getpid()}"
+failures = []
+passed = 0
+
+
+def check(cond, what):
+    global passed
+    if cond:
+        passed += 1
+    else:
+        failures.append(what)
+        print(f"FAIL {what}", flush=True)
+
+
+class Server:
+    """A private JACK server with the dummy driver, ready when a client can open."""
+
+    def __init__(self, name):
+        self.name = f"srv{TAG}{name}"
+        env = dict(os.environ, JACK_NO_START_SERVER="1")
+        self.proc = subprocess.Popen(["jackd", "-S", "-n", self.name, "-d", "dummy", "-r", "48000", "-p", str(PERIOD)],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        self.env = dict(env, JACK_DEFAULT_SERVER=self.name)
+        for _ in range(250):
+            if subprocess.run(["jack_lsp"], env=self.env, capture_output=True).returncode == 0:
+                return
+            time.sleep(0.02)
+        raise RuntimeError("jackd did not start")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(5)
+        # What clients of a server that went away leave behind (their semaphores).
+        for f in glob.glob(f"/dev/shm/jack_sem.*_{self.name}_*"):
+            os.remove(f)
+
+
+def write(path, text):
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def text_events_to_bytes(line):
+    """`NoteOnEvent(1, 1, 72, 100)` (data offset 1) -> (port, hex bytes)."""
+    m = re.match(r"(\w+)\(([^)]*)\)", line.strip())
+    name, args = m.group(1), [int(a) for a in m.group(2).split(",")]
+    port, ch = args[0], args[1] - 1
+    if name == "NoteOnEvent":
+        b = [0x90 | ch, args[2], args[3]]
+    elif name == "NoteOffEvent":
+        b = [0x80 | ch, args[2], args[3]]
+    elif name == "CtrlEvent":
+        b = [0xB0 | ch, args[2], args[3]]
+    elif name == "ProgramEvent":
+        b = [0xC0 | ch, args[2] - 1]
+    else:
+        raise ValueError(line)
+    return port, " ".join(f"{x:02X}" for x in b)
+
+
+def bytes_to_text(b):
+    """Probe hex bytes -> a text-backend input line for port p."""
+    v = [int(x, 16) for x in b.split()]
+    kind, ch = v[0] & 0xF0, (v[0] & 0x0F) + 1
+    if kind == 0x90:
+        return f"NoteOnEvent({{p}}, {ch}, {v[1]}, {v[2]})" if v[2] else f"NoteOffEvent({{p}}, {ch}, {v[1]}, 0)"
+    if kind == 0x80:
+        return f"NoteOffEvent({{p}}, {ch}, {v[1]}, {v[2]})"
+    if kind == 0xB0:
+        return f"CtrlEvent({{p}}, {ch}, {v[1]}, {v[2]})"
+    if kind == 0xC0:
+        return f"ProgramEvent({{p}}, {ch}, {v[1] + 1})"
+    raise ValueError(b)
+
+
+def parse_probe(out):
+    sent, recv = [], []
+    for line in out.splitlines():
+        kind, port, frame, *rest = line.split(" ", 3)
+        (sent if kind == "sent" else recv).append((int(port), int(frame), rest[0] if rest else ""))
+    return sent, recv
+
+
+def run_case(name, patch, script, expect, backend="jack-rt", ports=(1, 1), mdc_args=(), stop_after=None, probe_to=None,
+             kill_server_after=None, timeout=8):
+    """Starts a server, mdc on `patch`, the probe with `script`; returns (sent, recv, mdc rc, mdc stderr)."""
+    server = Server(name)
+    tmp = tempfile.mkdtemp(prefix="mdc_jack_")
+    client = f"mdc{TAG}{name}"
+    write(f"{tmp}/patch.mdp", patch.replace("CLIENT", client))
+    write(f"{tmp}/script.txt", script)
+    mdc = subprocess.Popen([MDC, "run", "--backend", backend, f"{tmp}/patch.mdp", *mdc_args], env=server.env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    to = probe_to if probe_to is not None else [f"{client}:in_{i + 1}" for i in range(ports[0])]
+    frm = [f"{client}:out_{i + 1}" for i in range(ports[1])]
+    args = [PROBE, "--name", f"probe{TAG}{name}", "--script", f"{tmp}/script.txt", "--expect", str(expect), "--timeout", str(timeout)]
+    for t in to:
+        args += ["--to", t]
+    for f in frm:
+        args += ["--from", f]
+    probe = subprocess.Popen(args, env=server.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if stop_after is not None:
+        time.sleep(stop_after)
+        mdc.send_signal(signal.SIGINT)
+    if kill_server_after is not None:
+        time.sleep(kill_server_after)
+        server.proc.terminate()  # SIGTERM: a SIGKILLed jackd leaves its slot in the shm registry (8 at most)
+    pout, perr = probe.communicate(timeout=timeout + 10)
+    if mdc.poll() is None and kill_server_after is None:
+        mdc.send_signal(signal.SIGINT)
+    try:
+        _, merr = mdc.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        mdc.kill()
+        _, merr = mdc.communicate()
+        merr += "\n(mdc hung and was killed)"
+    server.stop()
+    sent, recv = parse_probe(pout)
+    if perr.strip():
+        print(f"  probe said: {perr.strip()}")
+    return sent, recv, mdc.returncode, merr
+
+
+def text_backend(patch, lines):
+    with tempfile.NamedTemporaryFile("w", suffix=".mdp", delete=False) as f:
+        f.write(patch.replace("CLIENT", "textclient"))
+    r = subprocess.run([MDC, "run", "--backend", "text", f.name], input="\n".join(lines) + "\n", capture_output=True, text=True)
+    return [text_events_to_bytes(l) for l in r.stdout.splitlines() if l.strip()]
+
+
+# 1. A burst of 120 events in one period across two ports: same events, same order per output
+#    port as the text backend on the merged input (frame, then port, then arrival).
+PATCH_BURST = """from mididings import *
+config(client_name='CLIENT', in_ports=2, out_ports=2)
+run([Transpose(12), Filter(NOTEON) >> Port(2) >> Velocity(offset=-1)])
+"""
+script, merged = [], []
+for i in range(120):
+    port, offset, note = 1 + i % 2, (i * 2) % PERIOD, 30 + i % 60
+    script.append((0, offset, port, f"90 {note:02X} 64"))
+order = sorted(range(len(script)), key=lambda k: (script[k][1], script[k][2], k))
+for k in order:
+    merged.append(bytes_to_text(script[k][3]).format(p=script[k][2]))
+script_text = "".join(f"{p} {o} {port} {b}\n" for p, o, port, b in script)
+expected = text_backend(PATCH_BURST, merged)
+for backend in ("jack-rt", "jack"):
+    sent, recv, rc, err = run_case(f"burst{backend.replace('-', '')}", PATCH_BURST, script_text, len(expected), backend, ports=(2, 2))
+    check(rc == 0, f"{backend} burst: mdc exits 0 on Ctrl-C (got {rc}: {err.strip()[-300:]})")
+    for port in (1, 2):
+        want = [b for p, b in expected if p == port]
+        got = [b for p, _, b in recv if p == port]
+        check(got == want, f"{backend} burst: output port {port} equals the text backend ({len(got)} vs {len(want)} events)")
+    if TIMING and recv:
+        # Each output leaves at its input's frame (jack-rt) or exactly one period later (jack).
+        add = 0 if backend == "jack-rt" else PERIOD
+        sent_frames = sorted(f for p, f, _ in sent if p == 1)  # out port 1 carries the transposed copies of in port 1
+        out_frames = sorted(f for p, f, _ in recv if p == 1)
+        check(out_frames == [f + add for f in sent_frames],
+              f"{backend}: every output {add} frames after its input (in {sent_frames[:4]}..., out {out_frames[:4]}...)")
+
+# 2. Scene switches by program change.
+PATCH_SCENES = """from mididings import *
+config(client_name='CLIENT')
+run(scenes={1: Transpose(12), 2: Transpose(24)}, control=Filter(PROGRAM) >> SceneSwitch(), pre=~Filter(PROGRAM))
+"""
+sent, recv, rc, err = run_case("scenes", PATCH_SCENES, "0 0 1 90 3C 64\n1 0 1 C0 01\n2 0 1 90 3C 64\n", 2)
+check([b for _, _, b in recv] == ["90 48 64", "90 54 64"], f"scene switch by program change: {[b for _, _, b in recv]}")
+
+# 3. Ctrl-C releases held notes and pedals through the port.
+PATCH_PASS = """from mididings import *
+config(client_name='CLIENT')
+run(Pass())
+"""
+sent, recv, rc, err = run_case("release", PATCH_PASS, "0 0 1 90 3C 64\n0 1 1 B0 40 7F\n", 4, stop_after=1.0)
+check([b for _, _, b in recv] == ["90 3C 64", "B0 40 7F", "80 3C 00", "B0 40 00"], f"Ctrl-C releases the held note and pedal: {[b for _, _, b in recv]}")
+check(rc == 0, f"Ctrl-C: exit 0 (got {rc})")
+
+# 4. Ports that appear later get connected by pattern.
+PATCH_LATER = f"""from mididings import *
+config(client_name='CLIENT', in_ports=[('in_1', 'probe{TAG}later_send:out_.*')], out_ports=1)
+run(Transpose(1))
+"""
+sent, recv, rc, err = run_case("later", PATCH_LATER, "0 0 1 90 3C 64\n", 1, probe_to=["auto"])
+check([b for _, _, b in recv] == ["90 3D 64"], f"a port that appears later is connected by its pattern: {[b for _, _, b in recv]}")
+
+# 5. The server going away ends mdc cleanly with 69.
+sent, recv, rc, err = run_case("gone", PATCH_PASS, "0 0 1 90 3C 64\n", 1, kill_server_after=1.0, timeout=3)
+check(rc == 69, f"server killed: exit 69 (got {rc})")
+check("the JACK server went away" in err, f"server killed: says so ({err.strip()[-200:]})")
+
+# 6. More output than JACK's buffer holds: reported, not silently lost.
+PATCH_MANY = """from mididings import *
+config(client_name='CLIENT')
+run([Transpose(i) for i in range(40)])
+"""
+burst = "".join(f"0 {i} 1 90 {20 + i % 40:02X} 64\n" for i in range(200))
+sent, recv, rc, err = run_case("overflow", PATCH_MANY, burst, 8000, timeout=3)
+check(len(recv) < 8000 and "did not fit the backend's buffer" in err, f"an overflowing burst is reported ({len(recv)} delivered; {err.strip()[-200:]})")
+
+# 7. No server at all: a plain message and 69.
+with tempfile.NamedTemporaryFile("w", suffix=".mdp", delete=False) as f:
+    f.write(PATCH_PASS.replace("CLIENT", "x"))
+r = subprocess.run([MDC, "run", "--backend", "jack", f.name], capture_output=True, text=True,
+                   env=dict(os.environ, JACK_DEFAULT_SERVER=f"nosuch{TAG}", JACK_NO_START_SERVER="1"))
+check(r.returncode == 69 and "no JACK server is running" in r.stderr, f"no server: exit 69 with a message ({r.returncode}: {r.stderr.strip()})")
+
+print(f"{passed} passed, {len(failures)} failed")
+sys.exit(1 if failures else 0)
