@@ -395,7 +395,15 @@ std::unique_ptr<JackDriver> JackDriver::open(const LiveConfig& config, std::stri
     }
     State* st = s.get();
     jack_set_process_callback(
-        s->client, [](jack_nframes_t n, void* p) { auto* self = static_cast<State*>(p); return self->config.realtime ? self->process_realtime(n) : self->process_buffered(n); },
+        s->client,
+        [](jack_nframes_t n, void* p) {
+            auto* self = static_cast<State*>(p);
+            const LiveConfig& c = self->config;
+            if (c.cycle_hook) c.cycle_hook(c.cycle_hook_context, true);
+            int rc = c.realtime ? self->process_realtime(n) : self->process_buffered(n);
+            if (c.cycle_hook) c.cycle_hook(c.cycle_hook_context, false);
+            return rc;
+        },
         st);
     jack_on_info_shutdown(s->client, [](jack_status_t, const char*, void* p) { static_cast<State*>(p)->server_gone.store(true); }, st);
     jack_set_port_registration_callback(s->client, [](jack_port_id_t, int registered, void* p) {

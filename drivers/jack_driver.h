@@ -32,6 +32,10 @@ struct LiveConfig {
     std::vector<LivePort> in_ports, out_ports;
     bool realtime = false;     // jack-rt
     double start_delay = 0;    // seconds between connecting and starting the engine
+    // Called on entering (true) and leaving (false) each process callback: how tests watch the
+    // realtime thread (allocations, locks). Null in mdc itself.
+    void (*cycle_hook)(void* context, bool entering) = nullptr;
+    void* cycle_hook_context = nullptr;
 };
 
 struct JackPortInfo {

@@ -357,7 +357,21 @@ std::optional<std::string> Evaluator::sysex_bytes(const Value& v, bool partial) 
     auto char_span = [&](size_t at, size_t len) {
         return literal ? Span{v.span.file, v.span.begin + 1 + static_cast<uint32_t>(at), v.span.begin + 1 + static_cast<uint32_t>(at + len)} : v.span;
     };
-    if (v.is(Value::Kind::Str)) {
+    if (v.is(Value::Kind::Str) && v.s.size() >= 2 && static_cast<unsigned char>(v.s[0]) == 0xC3 && static_cast<unsigned char>(v.s[1]) == 0xB0) {
+        // A binary string, as mididings takes it: '\xf0\x7e...\xf7', one character per byte
+        // (strings hold UTF-8, so U+0080..U+00FF arrive as two bytes each).
+        for (size_t i = 0; i < v.s.size();) {
+            auto c = static_cast<unsigned char>(v.s[i]);
+            size_t len = c < 0x80 ? 1 : (c == 0xC2 || c == 0xC3) && i + 1 < v.s.size() ? 2 : 0;
+            if (len == 0) {
+                diags_.error(v.span, fmt::format("{} is not SysEx data: a binary SysEx string holds characters \\x00..\\xff only", describe(v)));
+                return std::nullopt;
+            }
+            bytes += static_cast<char>(len == 1 ? c : ((c & 0x03) << 6) | (static_cast<unsigned char>(v.s[i + 1]) & 0x3F));
+            where.push_back(v.span);
+            i += len;
+        }
+    } else if (v.is(Value::Kind::Str)) {
         // ASCII hex: 'F0 7E 7F 09 01 F7', 'F0,7E,...', 'F07E7F0901F7' (a lone digit is one byte)
         size_t i = 0;
         while (i < v.s.size()) {

@@ -1,0 +1,273 @@
+// Proves the JACK driver's realtime rules on a real server, over thousands of periods: inside the
+// process callback (jack-rt: the whole engine; jack: the ring buffers) there is no heap
+// allocation, no mutex, no semaphore wait. Replaces global operator new and interposes
+// pthread_mutex_lock/sem_wait/sem_timedwait, counting calls made while a thread-local flag says
+// "in the callback" (set by the driver's cycle hook). A sender client writes bursts to both input
+// ports every period, a receiver counts what leaves, and a C++ producer thread posts events and
+// scene switches to the engine's inbox meanwhile; JACK's freewheel mode runs the periods fast.
+// Its own executable (the replacements must not touch other tests); normal build only.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <jack/jack.h>
+#include <jack/midiport.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <new>
+#include <string>
+#include <thread>
+
+#include "drivers/jack_driver.h"
+#include "drivers/live_host.h"
+#include "engine/engine.h"
+#include "engine/inbox.h"
+#include "lang/check.h"
+#include "lang/compile.h"
+
+extern char** environ;
+
+namespace {
+thread_local bool in_callback = false;
+std::atomic<uint64_t> callback_allocations{0}, callback_locks{0}, callback_waits{0}, periods{0};
+
+using LockFn = int (*)(pthread_mutex_t*);
+using SemWaitFn = int (*)(sem_t*);
+using SemTimedWaitFn = int (*)(sem_t*, const timespec*);
+LockFn real_lock = nullptr;
+SemWaitFn real_sem_wait = nullptr;
+SemTimedWaitFn real_sem_timedwait = nullptr;
+
+__attribute__((constructor)) void resolve_real_functions() {
+    real_lock = reinterpret_cast<LockFn>(dlsym(RTLD_NEXT, "pthread_mutex_lock"));
+    real_sem_wait = reinterpret_cast<SemWaitFn>(dlsym(RTLD_NEXT, "sem_wait"));
+    real_sem_timedwait = reinterpret_cast<SemTimedWaitFn>(dlsym(RTLD_NEXT, "sem_timedwait"));
+}
+}  // namespace
+
+void* operator new(std::size_t n) {
+    if (in_callback) callback_allocations.fetch_add(1, std::memory_order_relaxed);
+    if (void* p = std::malloc(n ? n : 1)) return p;
+    throw std::bad_alloc();
+}
+void* operator new[](std::size_t n) { return operator new(n); }
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
+    if (in_callback) callback_allocations.fetch_add(1, std::memory_order_relaxed);
+    return std::malloc(n ? n : 1);
+}
+void* operator new[](std::size_t n, const std::nothrow_t& t) noexcept { return operator new(n, t); }
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+
+extern "C" int pthread_mutex_lock(pthread_mutex_t* m) {
+    if (in_callback) callback_locks.fetch_add(1, std::memory_order_relaxed);
+    return real_lock(m);
+}
+extern "C" int sem_wait(sem_t* s) {
+    if (in_callback) callback_waits.fetch_add(1, std::memory_order_relaxed);
+    return real_sem_wait(s);
+}
+extern "C" int sem_timedwait(sem_t* s, const timespec* t) {
+    if (in_callback) callback_waits.fetch_add(1, std::memory_order_relaxed);
+    return real_sem_timedwait(s, t);
+}
+
+using namespace mdc;
+
+namespace {
+
+// A private JACK server with the dummy driver.
+struct Server {
+    pid_t pid = 0;
+    std::string name = "srvrt" + std::to_string(getpid());
+    Server() {
+        jack_set_error_function([](const char*) {});  // the readiness poll fails until jackd is up
+        setenv("JACK_NO_START_SERVER", "1", 1);
+        setenv("JACK_DEFAULT_SERVER", name.c_str(), 1);
+        const char* argv[] = {"jackd", "-S", "-n", name.c_str(), "-d", "dummy", "-r", "48000", "-p", "128", nullptr};
+        posix_spawn_file_actions_t fa;
+        posix_spawn_file_actions_init(&fa);
+        posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+        posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+        REQUIRE(posix_spawnp(&pid, "jackd", &fa, nullptr, const_cast<char* const*>(argv), environ) == 0);
+        posix_spawn_file_actions_destroy(&fa);
+        for (int i = 0; i < 250; ++i) {
+            jack_status_t st{};
+            if (jack_client_t* c = jack_client_open(("ready" + std::to_string(getpid())).c_str(), JackNoStartServer, &st)) {
+                jack_client_close(c);
+                return;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        FAIL("jackd did not start");
+    }
+    ~Server() {
+        kill(pid, SIGTERM);
+        waitpid(pid, nullptr, 0);
+    }
+};
+
+// Sends a burst to each of its ports every period; counts what it sent.
+struct Sender {
+    jack_client_t* client = nullptr;
+    jack_port_t* ports[2] = {};
+    std::atomic<uint64_t> sent{0};
+    uint32_t tick = 0;
+    int process(jack_nframes_t n) {
+        static const uint8_t sysex[] = {0xF0, 0x7D, 0x01, 0x02, 0x03, 0xF7};
+        for (int p = 0; p < 2; ++p) {
+            void* buf = jack_port_get_buffer(ports[p], n);
+            jack_midi_clear_buffer(buf);
+            for (uint32_t k = 0; k < 8; ++k) {
+                const uint32_t t = tick++;
+                uint8_t msg[3] = {static_cast<uint8_t>(0x90 | (t % 4)), static_cast<uint8_t>(36 + t % 60), static_cast<uint8_t>(t % 3 ? 100 : 0)};
+                if (t % 11 == 0) msg[0] = static_cast<uint8_t>(0xB0 | (t % 4)), msg[1] = 64, msg[2] = static_cast<uint8_t>(t % 128);
+                if (t % 97 == 0) jack_midi_event_write(buf, k * 4, sysex, sizeof sysex);
+                else if (t % 53 == 0) jack_midi_event_write(buf, k * 4, std::data({static_cast<uint8_t>(0xC0), static_cast<uint8_t>(t % 2)}), 2);
+                else jack_midi_event_write(buf, k * 4, msg, 3);
+                sent.fetch_add(1, std::memory_order_relaxed);
+            }
+        }
+        return 0;
+    }
+};
+
+struct Receiver {
+    jack_client_t* client = nullptr;
+    jack_port_t* ports[2] = {};
+    std::atomic<uint64_t> received{0};
+    int process(jack_nframes_t n) {
+        for (jack_port_t* port : ports) received.fetch_add(jack_midi_get_event_count(jack_port_get_buffer(port, n)), std::memory_order_relaxed);
+        return 0;
+    }
+};
+
+void run_mode(bool realtime) {
+    Server server;
+    const std::string id = std::to_string(getpid()) + (realtime ? "rt" : "buf");
+    auto c = compile_source("rt.mdp", "from mididings import *\n"
+                                      "config(in_ports=2, out_ports=2)\n"
+                                      "run(scenes={1: [Transpose(12) >> Velocity(multiply=0.8), KeySplit('c3', Channel(2), Channel(3)), "
+                                      "ChannelSplit({1: Port(2), 2: Discard(), None: Pass()})],\n"
+                                      "            2: [Filter(NOTE) % Transpose(-12), CtrlFilter(64) >> CtrlMap(64, 65), SysExFilter('\\xf0\\x7d') >> Port(2)]},\n"
+                                      "    control=Filter(PROGRAM) >> SceneSwitch(), pre=~Filter(PROGRAM))\n");
+    REQUIRE_MESSAGE(c->diags.error_count() == 0, render_all(c->diags, c->sources));
+    ProgramResult r = compile_program(*c, 2);
+    REQUIRE(r.program);
+
+    drivers::LiveConfig config;
+    config.client_name = "mdc" + id;
+    config.in_ports = {{"in_1", {}}, {"in_2", {}}};
+    config.out_ports = {{"out_1", {}}, {"out_2", {}}};
+    config.realtime = realtime;
+    config.cycle_hook = [](void*, bool entering) {
+        in_callback = entering;
+        if (entering) periods.fetch_add(1, std::memory_order_relaxed);
+    };
+    std::string error;
+    auto driver = drivers::JackDriver::open(config, error);
+    REQUIRE_MESSAGE(driver, error);
+    drivers::LiveHost host(*r.program, {}, false, true);
+    engine::Engine engine(*r.program, host.hooks());
+    engine::EngineInbox inbox(4096, 65536);
+    host.start();
+
+    Sender sender;
+    Receiver receiver;
+    jack_status_t st{};
+    sender.client = jack_client_open(("snd" + id).c_str(), JackNoStartServer, &st);
+    receiver.client = jack_client_open(("rcv" + id).c_str(), JackNoStartServer, &st);
+    REQUIRE(sender.client);
+    REQUIRE(receiver.client);
+    for (int p = 0; p < 2; ++p) {
+        sender.ports[p] = jack_port_register(sender.client, ("o" + std::to_string(p)).c_str(), JACK_DEFAULT_MIDI_TYPE, JackPortIsOutput, 0);
+        receiver.ports[p] = jack_port_register(receiver.client, ("i" + std::to_string(p)).c_str(), JACK_DEFAULT_MIDI_TYPE, JackPortIsInput, 0);
+    }
+    jack_set_process_callback(sender.client, [](jack_nframes_t n, void* s) { return static_cast<Sender*>(s)->process(n); }, &sender);
+    jack_set_process_callback(receiver.client, [](jack_nframes_t n, void* s) { return static_cast<Receiver*>(s)->process(n); }, &receiver);
+
+    std::atomic<bool> stop{false};
+    int code = -1;
+    std::thread runner([&] { code = driver->run(engine, inbox, host, [&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        return stop.load();
+    }); });
+    // The producer: events and scene switches from another thread, all through the inbox.
+    std::atomic<uint64_t> posted{0};
+    std::thread producer([&] {
+        for (int i = 0; !stop.load(); ++i) {
+            engine::Event e;
+            e.type = engine::NOTEON;
+            e.data1 = 40 + i % 40;
+            e.data2 = 90;
+            bool ok = i % 50 == 49 ? inbox.post_switch(i % 2) : i % 2 ? inbox.post_input(e) : inbox.post_output(e);
+            if (ok) posted.fetch_add(1);
+            std::this_thread::sleep_for(std::chrono::microseconds(200));
+        }
+    });
+    jack_activate(sender.client);
+    jack_activate(receiver.client);
+    for (int tries = 0; tries < 200; ++tries) {
+        bool ok = true;
+        for (int p = 0; p < 2; ++p) {
+            const std::string in = config.client_name + ":in_" + std::to_string(p + 1), out = config.client_name + ":out_" + std::to_string(p + 1);
+            if (!jack_port_connected_to(sender.ports[p], in.c_str())) ok = jack_connect(sender.client, jack_port_name(sender.ports[p]), in.c_str()) == 0 && ok;
+            if (!jack_port_connected_to(receiver.ports[p], out.c_str())) ok = jack_connect(receiver.client, out.c_str(), jack_port_name(receiver.ports[p])) == 0 && ok;
+        }
+        if (ok) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    callback_allocations = callback_locks = callback_waits = 0;
+    const uint64_t first = periods.load();
+    jack_set_freewheel(sender.client, 1);  // as fast as the machine goes
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (periods.load() - first < 5000 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    jack_set_freewheel(sender.client, 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    stop = true;
+    producer.join();
+    runner.join();
+    host.stop();
+    jack_client_close(sender.client);
+    jack_client_close(receiver.client);
+
+    INFO((realtime ? "jack-rt" : "jack"));
+    CHECK(code == 0);
+    CHECK(periods.load() - first >= 5000);
+    CHECK(callback_allocations.load() == 0);
+    CHECK(callback_locks.load() == 0);
+    CHECK(callback_waits.load() == 0);
+    CHECK(sender.sent.load() > 50000);
+    CHECK(receiver.received.load() > sender.sent.load() / 2);  // the patch really ran
+    CHECK(posted.load() > 100);
+    CHECK(engine.stats().input > sender.sent.load() / 2);
+}
+
+}  // namespace
+
+TEST_CASE("jack-rt: thousands of periods, no allocation, lock or wait in the process callback") { run_mode(true); }
+TEST_CASE("jack: thousands of periods, no allocation, lock or wait in the process callback") { run_mode(false); }
+
+TEST_CASE("the interposers see what they count") {
+    pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+    callback_locks = callback_allocations = 0;
+    in_callback = true;
+    pthread_mutex_lock(&m);
+    void* p = ::operator new(8);
+    in_callback = false;
+    pthread_mutex_unlock(&m);
+    ::operator delete(p);
+    CHECK(callback_locks.load() == 1);
+    CHECK(callback_allocations.load() == 1);
+}
