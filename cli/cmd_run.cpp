@@ -88,7 +88,7 @@ int run_run(const RunArgs& args) {
         return exit_data;
     }
     std::string backend = !args.backend.empty() ? args.backend : c->checked.config.backend;
-    if (backend != "text") return run_live(*r.program, c->checked.config, args, backend);
+    if (backend != "text") return run_live(std::move(c), std::move(*r.program), args, backend);
     return run_text(*r.program, c->checked.config);
 }
 

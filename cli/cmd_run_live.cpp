@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "live_run.h"
 #include "offline_setup.h"
+#include "patch_watcher.h"
 #include "drivers/jack_driver.h"
 #include "drivers/live_host.h"
 #include "engine/engine.h"
@@ -44,7 +45,8 @@ std::vector<drivers::LivePort> live_ports(const std::vector<PortConfig>& ports, 
 
 }  // namespace
 
-int run_live(const engine::Program& program, const Config& config, const RunArgs& args, std::string backend) {
+int run_live(std::unique_ptr<Compilation> compilation, engine::Program program_in, const RunArgs& args, std::string backend) {
+    const Config config = compilation->checked.config;
     if (backend.empty()) {  // the default rule
         if (has_alsa_sequencer()) backend = "alsa";
         else if (jack_server_answers()) backend = "jack";
@@ -63,7 +65,7 @@ int run_live(const engine::Program& program, const Config& config, const RunArgs
         fmt::print(stderr, "mdc: error: the alsa backend is not available in this build of mdc\n  help: run with --backend jack or --backend text\n");
         return exit_unavailable;
     }
-    if (program.has_python) {
+    if (program_in.has_python) {
         fmt::print(stderr, "mdc: error: the patch calls Python, which this build of mdc cannot run yet\n"
                            "  help: run with --backend text to see which calls need it\n");
         return exit_data;
@@ -90,24 +92,32 @@ int run_live(const engine::Program& program, const Config& config, const RunArgs
         fmt::print(stderr, "mdc: error: {}\n  help: start a JACK server (e.g. `jackd -d dummy &`), or run with --backend text\n", error);
         return exit_unavailable;
     }
-    drivers::PrintStyle style = print_style_for(program, config);
+    drivers::PrintStyle style = print_style_for(program_in, config);
     style.in_ports.clear();
     style.out_ports.clear();
     for (const drivers::LivePort& p : live.in_ports) style.in_ports.push_back(p.name);
     for (const drivers::LivePort& p : live.out_ports) style.out_ports.push_back(p.name);
-    drivers::LiveHost host(program, style, args.trace, config.silent);
+    drivers::LiveHost host(style, args.trace, config.silent);
     engine::EngineOptions options;
     options.bound_out_ports = true;
-    engine::Engine engine(program, host.hooks(), options);
+    auto first = std::make_unique<LoadedPatch>();
+    first->compilation = std::move(compilation);
+    first->program = std::move(program_in);
+    PatchWatcher watcher(args, std::move(first), host, options);
+    engine::Engine& engine = watcher.first_engine();
+    drivers::EngineSwap engines(&engine, static_cast<uint32_t>(live.in_ports.size()));
     engine::EngineInbox inbox;
     if (!config.silent)
-        fmt::print(stderr, "mdc: running as JACK client '{}' ({}, {} frames per period); Ctrl-C stops\n", driver->client_name(),
-                   live.realtime ? "jack-rt: in the process callback" : "jack: one period of latency", driver->period());
+        fmt::print(stderr, "mdc: running as JACK client '{}' ({}, {} frames per period){}; Ctrl-C stops\n", driver->client_name(),
+                   live.realtime ? "jack-rt: in the process callback" : "jack: one period of latency", driver->period(),
+                   args.watch ? ", reloading the patch when it changes" : "");
     host.start();
+    watcher.start(engines);
     const timespec poll{0, 10'000'000};
-    int code = driver->run(engine, inbox, host, [&] { return sigtimedwait(&signals, nullptr, &poll) > 0; });
+    int code = driver->run(engines, inbox, host, [&] { return sigtimedwait(&signals, nullptr, &poll) > 0; });
+    watcher.stop();  // no engine is freed after this
     host.stop();
-    const engine::EngineStats& st = engine.stats();
+    const engine::EngineStats& st = engines.current().stats();
     if (st.overflow || st.sysex_overflow)
         fmt::print(stderr, "mdc: warning: {} events and {} SysEx messages did not fit the engine's buffers and were dropped\n", st.overflow,
                    st.sysex_overflow);

@@ -42,6 +42,7 @@ struct RunArgs {
     std::vector<std::string> in_connect, out_connect;  // -I / -O: a pattern for port 1, 2, ... in turn
     double start_delay = -1;                        // -1: from config
     bool trace = false;
+    bool watch = false;  // reload the patch when its file changes
 };
 int run_run(const RunArgs& args);
 

@@ -3,12 +3,14 @@
 
 #include <string>
 
+#include <memory>
+
 #include "commands.h"
 #include "engine/program.h"
-#include "lang/patch.h"
+#include "lang/compile.h"
 
 namespace mdc::cli {
 
-int run_live(const engine::Program& program, const Config& config, const RunArgs& args, std::string backend);
+int run_live(std::unique_ptr<Compilation> compilation, engine::Program program, const RunArgs& args, std::string backend);
 
 }  // namespace mdc::cli

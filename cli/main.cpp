@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
     run_cmd->add_option("--out-connect", run.out_connect, "Live: connect output port 1, 2, ... (in turn) to ports matching this pattern");
     run_cmd->add_option("-d,--start-delay", run.start_delay, "Live: seconds to wait after connecting before the patch starts")->check(CLI::NonNegativeNumber);
     run_cmd->add_flag("--trace", run.trace, "Live: print every input and output event with its port name");
+    run_cmd->add_flag("--watch", run.watch, "Live: reload the patch when its file changes (held notes finish under the old one)");
 
     mdc::cli::PortsArgs ports;
     CLI::App* ports_cmd = app.add_subcommand("ports", "List the MIDI ports of the running system (JACK, ALSA), to help write port patterns");

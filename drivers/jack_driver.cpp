@@ -32,6 +32,32 @@ struct RingRecord {
     uint32_t size = 0;
 };
 
+// Puts a record and its bytes in a ring in one step: the reader never sees a header without its
+// bytes (two plain writes would publish the header first). False when there is no room.
+bool ring_put(jack_ringbuffer_t* ring, const RingRecord& r, const uint8_t* bytes) {
+    const size_t total = sizeof r + r.size;
+    if (jack_ringbuffer_write_space(ring) < total) return false;
+    jack_ringbuffer_data_t vec[2];
+    jack_ringbuffer_get_write_vector(ring, vec);
+    size_t at = 0;
+    auto copy = [&](const void* src, size_t n) {
+        const auto* from = static_cast<const char*>(src);
+        while (n) {
+            jack_ringbuffer_data_t& v = at < vec[0].len ? vec[0] : vec[1];
+            const size_t in_v = at < vec[0].len ? at : at - vec[0].len;
+            const size_t k = std::min(n, v.len - in_v);
+            std::memcpy(v.buf + in_v, from, k);
+            from += k;
+            at += k;
+            n -= k;
+        }
+    };
+    copy(&r, sizeof r);
+    copy(bytes, r.size);
+    jack_ringbuffer_write_advance(ring, total);
+    return true;
+}
+
 void silence_jack_errors() {
     // libjack prints "Cannot connect to server socket" and the like on stderr; mdc says it better.
     jack_set_error_function([](const char*) {});
@@ -60,7 +86,7 @@ struct JackDriver::State {
     uint32_t period = 0;
 
     // Set for run().
-    engine::Engine* engine = nullptr;
+    EngineSwap* engines = nullptr;
     engine::EngineInbox* inbox = nullptr;
     LiveHost* host = nullptr;
     std::unique_ptr<HeldNotes> held;
@@ -76,6 +102,7 @@ struct JackDriver::State {
     std::atomic<bool> released{false};        // the callback sent the releases
     std::atomic<bool> server_gone{false};
     std::atomic<bool> ports_changed{false};
+    bool deactivated = false;
     bool started = false;  // realtime thread (jack-rt) or engine thread (jack): engine.start() ran
 
     // Buffered mode.
@@ -162,13 +189,15 @@ struct JackDriver::State {
             return 0;
         }
         if (!go.load(std::memory_order_acquire)) return 0;
+        auto write_now = [&](std::span<const engine::Event> out) {
+            for (const engine::Event& e : out) write_event(e, 0);
+        };
         if (!started) {
-            for (const engine::Event& e : engine->start()) write_event(e, 0);
+            write_now(engines->current().start());
             started = true;
         }
-        engine->drain(*inbox, cycle, [&](std::span<const engine::Event> out) {
-            for (const engine::Event& e : out) write_event(e, 0);
-        });
+        engines->begin_cycle(cycle, write_now);
+        engines->current().drain(*inbox, cycle, write_now);
         merged_input(nframes, [&](uint32_t port, const jack_midi_event_t& m) {
             engine::Event e;
             if (!decode_midi(m.buffer, m.size, e)) {
@@ -178,7 +207,7 @@ struct JackDriver::State {
             e.port = static_cast<int32_t>(port);
             e.frame = cycle + m.time;
             host->trace_in(e);
-            for (const engine::Event& o : engine->process(e)) write_event(o, m.time);
+            for (const engine::Event& o : engines->route(e).process(e)) write_event(o, m.time);
         });
         host->end_cycle();
         return 0;
@@ -192,12 +221,7 @@ struct JackDriver::State {
         if (go.load(std::memory_order_acquire) && !stop_requested.load(std::memory_order_acquire)) {
             merged_input(nframes, [&](uint32_t port, const jack_midi_event_t& m) {
                 RingRecord r{cycle, m.time, port, static_cast<uint32_t>(m.size)};
-                if (jack_ringbuffer_write_space(in_ring) < sizeof r + m.size) {
-                    host->counters().dropped_input.fetch_add(1, std::memory_order_relaxed);
-                    return;
-                }
-                jack_ringbuffer_write(in_ring, reinterpret_cast<const char*>(&r), sizeof r);
-                jack_ringbuffer_write(in_ring, reinterpret_cast<const char*>(m.buffer), m.size);
+                if (!ring_put(in_ring, r, m.buffer)) host->counters().dropped_input.fetch_add(1, std::memory_order_relaxed);
             });
         }
         // What the engine thread made for this period (or, late, for an earlier one).
@@ -247,12 +271,7 @@ struct JackDriver::State {
             const uint8_t* bytes = e.type == engine::SYSEX ? e.sysex : small;
             if (!n || !bytes) return;
             RingRecord r{due, offset, static_cast<uint32_t>(e.port), static_cast<uint32_t>(n)};
-            if (jack_ringbuffer_write_space(out_ring) < sizeof r + n) {
-                host->counters().dropped_output.fetch_add(1, std::memory_order_relaxed);
-                return;
-            }
-            jack_ringbuffer_write(out_ring, reinterpret_cast<const char*>(&r), sizeof r);
-            jack_ringbuffer_write(out_ring, reinterpret_cast<const char*>(bytes), n);
+            if (!ring_put(out_ring, r, bytes)) host->counters().dropped_output.fetch_add(1, std::memory_order_relaxed);
         };
         while (!engine_stop.load(std::memory_order_acquire)) {
             timespec until{};
@@ -266,13 +285,15 @@ struct JackDriver::State {
             if (stop_requested.load(std::memory_order_acquire)) break;
             if (!go.load(std::memory_order_acquire)) continue;
             const uint64_t next = last_cycle.load(std::memory_order_acquire) + period;
+            auto put_next = [&](std::span<const engine::Event> out) {
+                for (const engine::Event& e : out) put(e, next, 0);
+            };
             if (!started) {
-                for (const engine::Event& e : engine->start()) put(e, next, 0);
+                put_next(engines->current().start());
                 started = true;
             }
-            engine->drain(*inbox, next, [&](std::span<const engine::Event> out) {
-                for (const engine::Event& e : out) put(e, next, 0);
-            });
+            engines->begin_cycle(next, put_next);
+            engines->current().drain(*inbox, next, put_next);
             RingRecord r;
             while (jack_ringbuffer_read_space(in_ring) >= sizeof r) {
                 jack_ringbuffer_read(in_ring, reinterpret_cast<char*>(&r), sizeof r);
@@ -286,7 +307,7 @@ struct JackDriver::State {
                 e.port = static_cast<int32_t>(r.port);
                 e.frame = r.cycle + r.offset;
                 host->trace_in(e);
-                for (const engine::Event& o : engine->process(e)) put(o, r.cycle + period, r.offset);
+                for (const engine::Event& o : engines->route(e).process(e)) put(o, r.cycle + period, r.offset);
             }
             host->end_cycle();
         }
@@ -328,9 +349,9 @@ struct JackDriver::State {
 JackDriver::JackDriver(std::unique_ptr<State> s) : s_(std::move(s)) {}
 
 JackDriver::~JackDriver() {
-    if (s_ && s_->client && !s_->server_gone.load()) {
-        jack_deactivate(s_->client);
-        jack_client_close(s_->client);
+    if (s_ && s_->client) {
+        if (!s_->server_gone.load() && !s_->deactivated) jack_deactivate(s_->client);
+        jack_client_close(s_->client);  // after server loss too: it joins libjack's threads
     }
     if (s_) sem_destroy(&s_->engine_wake);
 }
@@ -415,9 +436,9 @@ std::unique_ptr<JackDriver> JackDriver::open(const LiveConfig& config, std::stri
 std::string JackDriver::client_name() const { return jack_get_client_name(s_->client); }
 uint32_t JackDriver::period() const { return s_->period; }
 
-int JackDriver::run(engine::Engine& engine, engine::EngineInbox& inbox, LiveHost& host, const std::function<bool()>& should_stop) {
+int JackDriver::run(EngineSwap& engines, engine::EngineInbox& inbox, LiveHost& host, const std::function<bool()>& should_stop) {
     State& s = *s_;
-    s.engine = &engine;
+    s.engines = &engines;
     s.inbox = &inbox;
     s.host = &host;
     std::thread engine_thread;
@@ -456,6 +477,8 @@ int JackDriver::run(engine::Engine& engine, engine::EngineInbox& inbox, LiveHost
         fmt::print(stderr, "mdc: error: the JACK server went away\n");
         return 69;
     }
+    jack_deactivate(s.client);  // no callback runs after this: the engines may go
+    s.deactivated = true;
     return 0;
 }
 

@@ -18,6 +18,7 @@
 
 #include "engine/engine.h"
 #include "engine/inbox.h"
+#include "engine_swap.h"
 #include "live_host.h"
 
 namespace mdc::drivers {
@@ -55,7 +56,8 @@ public:
 
     // Runs the engine until `should_stop()` (polled every few milliseconds off the realtime
     // thread) returns true, or the server goes away. Returns 0, or 69 after server loss.
-    int run(engine::Engine& engine, engine::EngineInbox& inbox, LiveHost& host, const std::function<bool()>& should_stop);
+    // `engines` starts with the engine to run; hot reload offers new ones through it.
+    int run(EngineSwap& engines, engine::EngineInbox& inbox, LiveHost& host, const std::function<bool()>& should_stop);
 
     std::string client_name() const;
     uint32_t period() const;

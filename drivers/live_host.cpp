@@ -12,8 +12,7 @@
 
 namespace mdc::drivers {
 
-LiveHost::LiveHost(const engine::Program& program, PrintStyle style, bool trace, bool silent)
-    : program_(program), style_(std::move(style)), trace_(trace), silent_(silent), queue_(4096) {
+LiveHost::LiveHost(PrintStyle style, bool trace, bool silent) : style_(std::move(style)), trace_(trace), silent_(silent), queue_(4096) {
     sem_init(&wake_, 0, 0);
 }
 
@@ -22,9 +21,10 @@ LiveHost::~LiveHost() {
     sem_destroy(&wake_);
 }
 
-engine::Hooks LiveHost::hooks() {
+engine::Hooks LiveHost::hooks(const engine::Program& program) {
+    contexts_.push_back({this, &program});
     engine::Hooks h;
-    h.context = this;
+    h.context = &contexts_.back();
     h.enqueue = &LiveHost::enqueue;
     h.notice = &LiveHost::notice;
     return h;
@@ -41,18 +41,20 @@ void LiveHost::push(Work& w, const engine::Event* e) {
     else counters_.dropped_deferred.fetch_add(1, std::memory_order_relaxed);
 }
 
-bool LiveHost::enqueue(void* self_ptr, const engine::Deferred& d) {
-    auto& self = *static_cast<LiveHost*>(self_ptr);
+bool LiveHost::enqueue(void* context, const engine::Deferred& d) {
+    auto& c = *static_cast<Context*>(context);
+    LiveHost& self = *c.host;
     Work w;
     w.kind = Work::Kind::Deferred;
     w.deferred = d.kind;
+    w.program = c.program;
     w.instr = d.instr;
     self.push(w, &d.event);
     return true;
 }
 
-void LiveHost::notice(void* self_ptr, std::string_view message) {
-    auto& self = *static_cast<LiveHost*>(self_ptr);
+void LiveHost::notice(void* context, std::string_view message) {
+    LiveHost& self = *static_cast<Context*>(context)->host;
     if (self.silent_) return;
     Work w;
     w.kind = Work::Kind::Notice;
@@ -125,23 +127,24 @@ void LiveHost::handle(Work& w) {
         std::fflush(stdout);
         return;
     }
-    const engine::Instr& in = program_.code[static_cast<size_t>(w.instr)];
+    const engine::Program& program = *w.program;
+    const engine::Instr& in = program.code[static_cast<size_t>(w.instr)];
     using K = engine::Deferred::Kind;
     switch (w.deferred) {
     case K::Print: {
-        std::string_view name = in.a >= 0 ? std::string_view(program_.strings[static_cast<size_t>(in.a)]) : std::string_view();
+        std::string_view name = in.a >= 0 ? std::string_view(program.strings[static_cast<size_t>(in.a)]) : std::string_view();
         fmt::print("{}{}\n", format_print(style_, w.event, name, in.b), more);
         std::fflush(stdout);
         return;
     }
     case K::PrintString:
         if (in.flags & 1) return;  // a Python callable: the Python layer's work
-        fmt::print("{}\n", program_.strings[static_cast<size_t>(in.a)]);
+        fmt::print("{}\n", program.strings[static_cast<size_t>(in.a)]);
         std::fflush(stdout);
         return;
     case K::System: {
         if (in.flags & 1) return;
-        const std::string& command = program_.strings[static_cast<size_t>(in.a)];
+        const std::string& command = program.strings[static_cast<size_t>(in.a)];
         if (!commands_.start(command)) fmt::print(stderr, "mdc: warning: System('{}') could not start the shell\n", command);
         return;
     }

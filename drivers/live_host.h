@@ -10,11 +10,12 @@
 #include <atomic>
 #include <cstdint>
 #include <cstdio>
+#include <deque>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include <readerwriterqueue/readerwriterqueue.h>
+#include "engine/spsc_queue.h"
 
 #include "engine/engine.h"
 #include "print_format.h"
@@ -34,17 +35,19 @@ struct LiveCounters {
 class LiveHost {
 public:
     // `trace` names the ports for --trace lines (in names, out names); empty: no tracing.
-    LiveHost(const engine::Program& program, PrintStyle style, bool trace, bool silent);
+    LiveHost(PrintStyle style, bool trace, bool silent);
     ~LiveHost();
     LiveHost(const LiveHost&) = delete;
     LiveHost& operator=(const LiveHost&) = delete;
 
-    engine::Hooks hooks();
+    // The hooks for an engine running `program` (which must outlive this host: with hot reload,
+    // work queued by an old program may still be waiting when it is replaced).
+    engine::Hooks hooks(const engine::Program& program);
     LiveCounters& counters() { return counters_; }
 
     // Realtime side.
-    void trace_in(const engine::Event& e) { if (trace_) trace(true, e); }
-    void trace_out(const engine::Event& e) { if (trace_) trace(false, e); }
+    void trace_in(const engine::Event& e) { if (trace_) trace(false, e); }
+    void trace_out(const engine::Event& e) { if (trace_) trace(true, e); }
     void end_cycle();  // wakes the worker when something was queued this cycle
 
     // Starts and stops the worker (stop drains what is queued first).
@@ -56,6 +59,7 @@ private:
     struct Work {
         enum class Kind : uint8_t { Deferred, Notice, Trace } kind = Kind::Deferred;
         engine::Deferred::Kind deferred = engine::Deferred::Kind::Print;
+        const engine::Program* program = nullptr;
         int32_t instr = 0;
         bool out = false;             // trace: an output event
         engine::Event event;          // sysex points nowhere; the bytes are below
@@ -73,7 +77,11 @@ private:
     static bool enqueue(void* self, const engine::Deferred& work);
     static void notice(void* self, std::string_view message);
 
-    const engine::Program& program_;
+    struct Context {  // what an engine's hooks point to
+        LiveHost* host;
+        const engine::Program* program;
+    };
+    std::deque<Context> contexts_;  // stable addresses
     PrintStyle style_;
     bool trace_, silent_;
     LiveCounters counters_;

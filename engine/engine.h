@@ -79,6 +79,7 @@ public:
     std::span<const Event> run_message(InboxMessage& m, uint64_t frame);
 
     int32_t current_scene() const;     // raw number, -1 before start
+    bool has_scene(int32_t scene, int32_t subscene) const { return find_slot(scene, subscene) >= 0; }
     int32_t current_subscene() const;
     const EngineStats& stats() const { return stats_; }
     const Program& program() const { return program_; }

@@ -13,7 +13,7 @@
 #include <mutex>
 #include <vector>
 
-#include <readerwriterqueue/readerwriterqueue.h>
+#include "engine/spsc_queue.h"
 
 #include "event.h"
 

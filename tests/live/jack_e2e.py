@@ -16,14 +16,21 @@ import time
 
 MDC, PROBE = sys.argv[1], sys.argv[2]
 TIMING = "--timing" in sys.argv
+# Under ThreadSanitizer mdc's process callback can miss JACK's deadline (an xrun loses that
+# period's events), so only what does not depend on timing is checked: exit codes and messages,
+# which also fail on any TSan report (exit 66).
+EXACT = "--tsan" not in sys.argv
 PERIOD = 256
 TAG = f"{os.getpid()}"
 failures = []
 passed = 0
 
 
-def check(cond, what):
+def check(cond, what, exact=False):
+    """`exact`: depends on every event arriving in time (skipped under --tsan)."""
     global passed
+    if exact and not EXACT:
+        return
     if cond:
         passed += 1
     else:
@@ -169,7 +176,7 @@ for backend in ("jack-rt", "jack"):
     for port in (1, 2):
         want = [b for p, b in expected if p == port]
         got = [b for p, _, b in recv if p == port]
-        check(got == want, f"{backend} burst: output port {port} equals the text backend ({len(got)} vs {len(want)} events)")
+        check(got == want, f"{backend} burst: output port {port} equals the text backend ({len(got)} vs {len(want)} events; {err.strip()[-600:]})", exact=True)
     if TIMING and recv:
         # Each output leaves at its input's frame (jack-rt) or exactly one period later (jack).
         add = 0 if backend == "jack-rt" else PERIOD
@@ -184,7 +191,7 @@ config(client_name='CLIENT')
 run(scenes={1: Transpose(12), 2: Transpose(24)}, control=Filter(PROGRAM) >> SceneSwitch(), pre=~Filter(PROGRAM))
 """
 sent, recv, rc, err = run_case("scenes", PATCH_SCENES, "0 0 1 90 3C 64\n1 0 1 C0 01\n2 0 1 90 3C 64\n", 2)
-check([b for _, _, b in recv] == ["90 48 64", "90 54 64"], f"scene switch by program change: {[b for _, _, b in recv]}")
+check([b for _, _, b in recv] == ["90 48 64", "90 54 64"], f"scene switch by program change: {[b for _, _, b in recv]}", exact=True)
 
 # 3. Ctrl-C releases held notes and pedals through the port.
 PATCH_PASS = """from mididings import *
@@ -192,7 +199,7 @@ config(client_name='CLIENT')
 run(Pass())
 """
 sent, recv, rc, err = run_case("release", PATCH_PASS, "0 0 1 90 3C 64\n0 1 1 B0 40 7F\n", 4, stop_after=1.0)
-check([b for _, _, b in recv] == ["90 3C 64", "B0 40 7F", "80 3C 00", "B0 40 00"], f"Ctrl-C releases the held note and pedal: {[b for _, _, b in recv]}")
+check([b for _, _, b in recv] == ["90 3C 64", "B0 40 7F", "80 3C 00", "B0 40 00"], f"Ctrl-C releases the held note and pedal: {[b for _, _, b in recv]}", exact=True)
 check(rc == 0, f"Ctrl-C: exit 0 (got {rc})")
 
 # 4. Ports that appear later get connected by pattern.
@@ -201,11 +208,11 @@ config(client_name='CLIENT', in_ports=[('in_1', 'probe{TAG}later_send:out_.*')],
 run(Transpose(1))
 """
 sent, recv, rc, err = run_case("later", PATCH_LATER, "0 0 1 90 3C 64\n", 1, probe_to=["auto"])
-check([b for _, _, b in recv] == ["90 3D 64"], f"a port that appears later is connected by its pattern: {[b for _, _, b in recv]}")
+check([b for _, _, b in recv] == ["90 3D 64"], f"a port that appears later is connected by its pattern: {[b for _, _, b in recv]}", exact=True)
 
 # 5. The server going away ends mdc cleanly with 69.
 sent, recv, rc, err = run_case("gone", PATCH_PASS, "0 0 1 90 3C 64\n", 1, kill_server_after=1.0, timeout=3)
-check(rc == 69, f"server killed: exit 69 (got {rc})")
+check(rc == 69, f"server killed: exit 69 (got {rc}: {err.strip()[-1500:]})")
 check("the JACK server went away" in err, f"server killed: says so ({err.strip()[-200:]})")
 
 # 6. More output than JACK's buffer holds: reported, not silently lost.
@@ -215,9 +222,44 @@ run([Transpose(i) for i in range(40)])
 """
 burst = "".join(f"0 {i} 1 90 {20 + i % 40:02X} 64\n" for i in range(200))
 sent, recv, rc, err = run_case("overflow", PATCH_MANY, burst, 8000, timeout=3)
-check(len(recv) < 8000 and "did not fit the backend's buffer" in err, f"an overflowing burst is reported ({len(recv)} delivered; {err.strip()[-200:]})")
+check(len(recv) < 8000 and "did not fit the backend's buffer" in err, f"an overflowing burst is reported ({len(recv)} delivered; {err.strip()[-200:]})", exact=True)
+check(rc == 0, f"overflow: exit 0 (got {rc}: {err.strip()[-600:]})")
 
-# 7. No server at all: a plain message and 69.
+# 7. --watch: a good edit swaps in; a note held under the old patch is released through it; a
+#    broken edit prints its error and the running patch stays.
+def watch_case():
+    server = Server("watch")
+    tmp = tempfile.mkdtemp(prefix="mdc_jack_")
+    client = f"mdc{TAG}watch"
+    patch = f"{tmp}/patch.mdp"
+    body = "from mididings import *\nconfig(client_name='%s')\nrun(Transpose(%d))\n"
+    write(patch, body % (client, 12))
+    # period 0: note-on 60; ~2.1 s later the note-off, then a new note; ~3.7 s a last note.
+    write(f"{tmp}/script.txt", "0 0 1 90 3C 64\n400 0 1 80 3C 00\n410 0 1 90 3E 64\n700 0 1 90 40 64\n")
+    mdc = subprocess.Popen([MDC, "run", "--backend", "jack-rt", "--watch", patch], env=server.env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    probe = subprocess.Popen([PROBE, "--name", f"probe{TAG}watch", "--script", f"{tmp}/script.txt", "--expect", "4", "--timeout", "8",
+                              "--to", f"{client}:in_1", "--from", f"{client}:out_1"], env=server.env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.0)
+    write(patch + ".tmp", body % (client, 24))
+    os.rename(patch + ".tmp", patch)  # as editors save
+    time.sleep(1.8)
+    write(patch, "from mididings import *\nrun(Transpose(\n")  # broken
+    pout, _ = probe.communicate(timeout=20)
+    mdc.send_signal(signal.SIGINT)
+    _, merr = mdc.communicate(timeout=10)
+    server.stop()
+    recv = [b for _, _, b in parse_probe(pout)[1]]
+    check(recv == ["90 48 64", "80 48 00", "90 56 64", "90 58 64"],
+          f"--watch: the edit swaps in, the held note ends through the old patch, a broken edit changes nothing: {recv}", exact=True)
+    check("reloaded" in merr and "does not check; the running patch stays" in merr, f"--watch: says what it did ({merr.strip()[-400:]})")
+    check(mdc.returncode == 0, f"--watch: exit 0 (got {mdc.returncode}: {merr.strip()[-600:]})")
+
+
+watch_case()
+
+# 8. No server at all: a plain message and 69.
 with tempfile.NamedTemporaryFile("w", suffix=".mdp", delete=False) as f:
     f.write(PATCH_PASS.replace("CLIENT", "x"))
 r = subprocess.run([MDC, "run", "--backend", "jack", f.name], capture_output=True, text=True,

@@ -1,0 +1,135 @@
+// The patch watcher of `mdc run --watch` (see patch_watcher.h).
+#include "patch_watcher.h"
+
+#include <poll.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "lang/check.h"
+
+namespace mdc::cli {
+
+namespace {
+
+bool same_ports(const std::vector<PortConfig>& a, const std::vector<PortConfig>& b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i)
+        if (a[i].name != b[i].name || a[i].patterns != b[i].patterns) return false;
+    return true;
+}
+
+// Why an edit cannot be swapped in while running ("" when it can).
+std::string needs_restart(const Config& now, const Config& edited) {
+    if (now.backend != edited.backend) return "the backend";
+    if (now.client_name != edited.client_name) return "the client name";
+    if (!same_ports(now.in_ports, edited.in_ports) || !same_ports(now.out_ports, edited.out_ports)) return "the ports";
+    return "";
+}
+
+}  // namespace
+
+PatchWatcher::PatchWatcher(const RunArgs& args, std::unique_ptr<LoadedPatch> first, drivers::LiveHost& host, engine::EngineOptions options)
+    : args_(args), host_(host), options_(options) {
+    first->engine = std::make_unique<engine::Engine>(first->program, host_.hooks(first->program), options_);
+    patches_.push_back(std::move(first));
+}
+
+PatchWatcher::~PatchWatcher() { stop(); }
+
+void PatchWatcher::stop() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+}
+
+void PatchWatcher::start(drivers::EngineSwap& swap) {
+    if (!args_.watch) return;
+    thread_ = std::thread([this, &swap] { run(swap); });
+}
+
+void PatchWatcher::run(drivers::EngineSwap& swap) {
+    namespace fs = std::filesystem;
+    const fs::path file = fs::absolute(args_.file);
+    int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (fd < 0 || inotify_add_watch(fd, file.parent_path().c_str(), IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE) < 0) {
+        fmt::print(stderr, "mdc: warning: cannot watch {} for changes; --watch is off\n", file.string());
+        if (fd >= 0) close(fd);
+        return;
+    }
+    alignas(inotify_event) char buf[4096];
+    while (!stop_.load()) {
+        pollfd p{fd, POLLIN, 0};
+        bool changed = false;
+        if (poll(&p, 1, 100) > 0) {
+            ssize_t n;
+            while ((n = read(fd, buf, sizeof buf)) > 0)
+                for (char* at = buf; at < buf + n;) {
+                    auto* e = reinterpret_cast<inotify_event*>(at);
+                    if (e->len && file.filename() == e->name) changed = true;
+                    at += sizeof(inotify_event) + e->len;
+                }
+        }
+        if (changed) {
+            poll(&p, 0, 50);  // editors write in several steps: let them finish
+            while (read(fd, buf, sizeof buf) > 0) {}
+            reload(swap);
+        }
+        if (waiting_ && swap.offer(waiting_->engine.get())) {
+            fmt::print(stderr, "mdc: {} reloaded\n", args_.file);
+            patches_.push_back(std::move(waiting_));
+        }
+        free_retired(swap);
+    }
+    close(fd);
+}
+
+void PatchWatcher::reload(drivers::EngineSwap& swap) {
+    std::string text;
+    if (std::string err = read_source_file(args_.file, text); !err.empty()) {
+        fmt::print(stderr, "mdc: {}: {}; the running patch stays\n", args_.file, err);
+        return;
+    }
+    auto next = std::make_unique<LoadedPatch>();
+    next->compilation = compile_source(args_.file, std::move(text));
+    ProgramResult r = compile_program(*next->compilation, args_.opt_level);
+    const Compilation& c = *next->compilation;
+    if (c.diags.error_count() > 0 || !r.program || !c.checked.run) {
+        std::fputs(render_all(c.diags, c.sources).c_str(), stderr);
+        if (!r.internal_error.empty()) fmt::print(stderr, "mdc: internal error: {}\n", r.internal_error);
+        else if (c.diags.error_count() == 0) fmt::print(stderr, "{}: error: the patch has no run(...) entry point\n", args_.file);
+        fmt::print(stderr, "mdc: the edit of {} does not check; the running patch stays\n", args_.file);
+        return;
+    }
+    if (std::string what = needs_restart(patches_.front()->compilation->checked.config, c.checked.config); !what.empty()) {
+        fmt::print(stderr, "mdc: the edit of {} changes {}, which needs a restart of mdc; the running patch stays\n", args_.file, what);
+        return;
+    }
+    if (r.program->has_python) {
+        fmt::print(stderr, "mdc: the edit of {} calls Python, which this build of mdc cannot run; the running patch stays\n", args_.file);
+        return;
+    }
+    next->program = std::move(*r.program);
+    next->engine = std::make_unique<engine::Engine>(next->program, host_.hooks(next->program), options_);
+    if (waiting_) {
+        waiting_ = std::move(next);  // a newer edit replaces one that had not taken over yet
+        return;
+    }
+    if (swap.offer(next->engine.get())) {
+        fmt::print(stderr, "mdc: {} reloaded\n", args_.file);
+        patches_.push_back(std::move(next));
+    } else {
+        fmt::print(stderr, "mdc: {} checks; it takes over once the notes held under the previous edit are released\n", args_.file);
+        waiting_ = std::move(next);
+    }
+}
+
+void PatchWatcher::free_retired(drivers::EngineSwap& swap) {
+    if (engine::Engine* old = swap.take_retired())
+        for (auto& p : patches_)
+            if (p->engine.get() == old) p->engine.reset();
+}
+
+}  // namespace mdc::cli

@@ -1,0 +1,53 @@
+// `mdc run --watch`: watches the patch file (inotify on its folder, so editors that save by
+// renaming are seen too), recompiles it when it changes and, if it checks and needs no restart,
+// offers the new engine to the running driver (drivers/engine_swap.h). A broken edit prints its
+// diagnostics and the running patch stays; an edit of the backend, ports or client name says a
+// restart is needed. Engines the swap retires are freed here, off the engine thread; their
+// programs stay until exit (work they queued may still be waiting to be printed).
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "commands.h"
+#include "drivers/engine_swap.h"
+#include "drivers/live_host.h"
+#include "engine/engine.h"
+#include "lang/compile.h"
+
+namespace mdc::cli {
+
+struct LoadedPatch {
+    std::unique_ptr<Compilation> compilation;
+    engine::Program program;
+    std::unique_ptr<engine::Engine> engine;
+};
+
+class PatchWatcher {
+public:
+    // `first` is the running patch; its config is what later edits must keep.
+    PatchWatcher(const RunArgs& args, std::unique_ptr<LoadedPatch> first, drivers::LiveHost& host, engine::EngineOptions options);
+    ~PatchWatcher();
+
+    engine::Engine& first_engine() { return *patches_.front()->engine; }
+    void start(drivers::EngineSwap& swap);  // starts watching (no-op without --watch)
+    void stop();
+
+private:
+    void run(drivers::EngineSwap& swap);
+    void reload(drivers::EngineSwap& swap);
+    void free_retired(drivers::EngineSwap& swap);
+
+    const RunArgs& args_;
+    std::vector<std::unique_ptr<LoadedPatch>> patches_;  // the first is the one started with
+    drivers::LiveHost& host_;
+    engine::EngineOptions options_;
+    std::unique_ptr<LoadedPatch> waiting_;  // checked, not yet taken over (a swap was in progress)
+    std::atomic<bool> stop_{false};
+    std::thread thread_;
+};
+
+}  // namespace mdc::cli
