@@ -93,6 +93,7 @@ void Engine::run_fork(const Instr& in, uint32_t begin) {
     const uint64_t all = in.b >= 64 ? ~0ull : (1ull << in.b) - 1;
     for (uint32_t i = begin; i < inputs_end; ++i) {
         const Event src = buf[i];
+        const uint32_t slot = SingleEventCode::type_slot(src.type);  // for every branch of this event
         const uint32_t event_out = top_;
         auto duplicate = [&](const Event& e, uint32_t h, uint32_t from, uint32_t to) {
             for (uint32_t j = from; j < to; ++j)
@@ -104,7 +105,7 @@ void Engine::run_fork(const Instr& in, uint32_t begin) {
             const auto index = static_cast<int32_t>(link[k]);
             if (single_.covers(index)) {
                 Event e = src;
-                if (!single_.run(index, e)) return true;
+                if (!single_.run(index, e, slot)) return true;
                 const uint32_t h = dedup ? event_hash(e) : 0;
                 if (dedup && duplicate(e, h, event_out, top_)) return true;
                 if (!push(e)) return false;
@@ -115,8 +116,9 @@ void Engine::run_fork(const Instr& in, uint32_t begin) {
                 // A fork of single-event branches (after single-event steps): each branch's event
                 // is checked against the inner fork's earlier outputs, then against this fork's.
                 Event e = src;
-                if (!single_.run(index, e)) return true;
+                if (!single_.run(index, e, slot)) return true;
                 const Instr& f = program_.code[static_cast<size_t>(fork)];
+                const uint32_t inner_slot = e.type == src.type ? slot : SingleEventCode::type_slot(e.type);
                 const bool inner_dedup = f.flags & FORK_DEDUP;
                 const uint32_t* inner_link = program_.links.data() + f.a;
                 const uint32_t inner_out = top_;
@@ -124,7 +126,7 @@ void Engine::run_fork(const Instr& in, uint32_t begin) {
                                                            : (f.b >= 64 ? ~0ull : (1ull << f.b) - 1);
                 for (; chosen; chosen &= chosen - 1) {
                     Event x = e;
-                    if (!single_.run(static_cast<int32_t>(inner_link[std::countr_zero(chosen)]), x)) continue;
+                    if (!single_.run(static_cast<int32_t>(inner_link[std::countr_zero(chosen)]), x, inner_slot)) continue;
                     const uint32_t h = dedup || inner_dedup ? event_hash(x) : 0;
                     if ((inner_dedup && duplicate(x, h, inner_out, top_)) || (dedup && duplicate(x, h, event_out, inner_out))) continue;
                     if (!push(x)) return false;

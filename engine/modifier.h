@@ -17,6 +17,18 @@ inline bool is_modifier(OpCode op) {
     }
 }
 
+// The event types a single-event modifier can change (see unit_ops.h); all for Port.
+inline uint32_t modifier_types(OpCode op) {
+    switch (op) {
+    case OpCode::Channel: return CHANNEL_TYPES;
+    case OpCode::Transpose: case OpCode::Key: return KEY_TYPES;
+    case OpCode::Velocity: case OpCode::VelocityLimit: case OpCode::VelocitySlope: return VELOCITY_TYPES;
+    case OpCode::CtrlMap: case OpCode::CtrlRange: case OpCode::CtrlCurve: return CTRL_TYPES;
+    case OpCode::PitchbendRange: return PITCHBEND_TYPES;
+    default: return ~0u;
+    }
+}
+
 // Returns false when `in` is not a single-event modifier (then `e` is untouched).
 [[gnu::always_inline]] inline bool apply_modifier(const Instr& in, Event& e) {
     switch (in.op) {

@@ -48,44 +48,53 @@ inline V map_range(int arg, int in_lo, int in_hi, V out_lo, V out_hi) {
 // A half-open range where a bound of 0 means "no bound" (mididings' filter ranges).
 inline bool in_open_range(int v, int lo, int hi) { return (lo == 0 || v >= lo) && (hi == 0 || v < hi); }
 
+// The event types each modifier can change; it passes every other type untouched. The functions
+// below test exactly these sets, and the engine leaves a modifier out of a path where the event
+// type rules it out (single_event.h).
+inline constexpr uint32_t KEY_TYPES = NOTE | POLY_AFTERTOUCH;          // Transpose, Key
+inline constexpr uint32_t CHANNEL_TYPES = ~(SYSTEM | DUMMY);           // Channel
+inline constexpr uint32_t VELOCITY_TYPES = NOTEON;                     // Velocity, VelocityLimit, VelocitySlope
+inline constexpr uint32_t CTRL_TYPES = CTRL;                           // CtrlMap, CtrlRange, CtrlCurve
+inline constexpr uint32_t PITCHBEND_TYPES = PITCHBEND;                 // PitchbendRange
+
 // The modifiers, on one event.
 inline void transpose(Event& ev, int offset) {
-    if (ev.type & (NOTE | POLY_AFTERTOUCH)) ev.data1 += offset;
+    if (ev.type & KEY_TYPES) ev.data1 += offset;
 }
 inline void set_key(Event& ev, int note) {
-    if (ev.type & (NOTE | POLY_AFTERTOUCH)) ev.data1 = note;
+    if (ev.type & KEY_TYPES) ev.data1 = note;
 }
 inline void set_channel(Event& ev, int channel) {
-    if (!is_system(ev.type)) ev.channel = channel;
+    if (ev.type & CHANNEL_TYPES) ev.channel = channel;
 }
 inline void velocity(Event& ev, float param, Transform mode) {
-    if (ev.type == NOTEON && ev.data2 > 0) ev.data2 = apply_transform(ev.data2, param, mode);
+    if ((ev.type & VELOCITY_TYPES) && ev.data2 > 0) ev.data2 = apply_transform(ev.data2, param, mode);
 }
 // VelocityLimit(min, max): a note-on's velocity clamped to [min, max] (0: that side open);
 // mididings builds it as Filter(NOTE) % VelocitySplit(...), which leaves velocity 0 alone.
 inline void velocity_limit(Event& ev, int lo, int hi) {
-    if (ev.type != NOTEON || ev.data2 <= 0) return;
+    if (!(ev.type & VELOCITY_TYPES) || ev.data2 <= 0) return;
     if (lo && ev.data2 < lo) ev.data2 = lo;
     else if (hi && ev.data2 >= hi) ev.data2 = hi;
 }
 // VelocitySlope: the segment is the first whose upper note is >= the note (the last beyond).
 inline void velocity_slope(Event& ev, const int32_t* notes, const float* params, uint32_t n, Transform mode) {
-    if (ev.type != NOTEON || ev.data2 <= 0) return;
+    if (!(ev.type & VELOCITY_TYPES) || ev.data2 <= 0) return;
     uint32_t i = 0;
     while (i < n - 2 && notes[i + 1] < ev.data1) ++i;
     ev.data2 = apply_transform(ev.data2, map_range<float>(ev.data1, notes[i], notes[i + 1], params[i], params[i + 1]), mode);
 }
 inline void ctrl_map(Event& ev, int in, int out) {
-    if (ev.type == CTRL && ev.data1 == in) ev.data1 = out;
+    if ((ev.type & CTRL_TYPES) && ev.data1 == in) ev.data1 = out;
 }
 inline void ctrl_range(Event& ev, int ctrl, int lo, int hi, int in_lo, int in_hi) {
-    if (ev.type == CTRL && ev.data1 == ctrl) ev.data2 = map_range<int>(ev.data2, in_lo, in_hi, lo, hi);
+    if ((ev.type & CTRL_TYPES) && ev.data1 == ctrl) ev.data2 = map_range<int>(ev.data2, in_lo, in_hi, lo, hi);
 }
 inline void ctrl_curve(Event& ev, int ctrl, float param, Transform mode) {
-    if (ev.type == CTRL && ev.data1 == ctrl) ev.data2 = apply_transform(ev.data2, param, mode);
+    if ((ev.type & CTRL_TYPES) && ev.data1 == ctrl) ev.data2 = apply_transform(ev.data2, param, mode);
 }
 inline void pitchbend_range(Event& ev, int lo, int hi, int in_lo, int in_hi) {
-    if (ev.type != PITCHBEND) return;
+    if (!(ev.type & PITCHBEND_TYPES)) return;
     ev.data2 = ev.data2 >= 0 ? map_range<int>(ev.data2, 0, in_hi, 0, hi) : map_range<int>(ev.data2, in_lo, 0, lo, 0);
 }
 
