@@ -146,9 +146,17 @@ struct Sender {
 struct Receiver {
     jack_client_t* client = nullptr;
     jack_port_t* ports[2] = {};
-    std::atomic<uint64_t> received{0};
+    std::atomic<uint64_t> received{0}, from_inbox{0};  // from_inbox: the producer's poly aftertouch
     int process(jack_nframes_t n) {
-        for (jack_port_t* port : ports) received.fetch_add(jack_midi_get_event_count(jack_port_get_buffer(port, n)), std::memory_order_relaxed);
+        for (jack_port_t* port : ports) {
+            void* buf = jack_port_get_buffer(port, n);
+            const uint32_t count = jack_midi_get_event_count(buf);
+            received.fetch_add(count, std::memory_order_relaxed);
+            for (uint32_t i = 0; i < count; ++i) {
+                jack_midi_event_t ev;
+                if (jack_midi_event_get(&ev, buf, i) == 0 && (ev.buffer[0] & 0xF0) == 0xA0) from_inbox.fetch_add(1, std::memory_order_relaxed);
+            }
+        }
         return 0;
     }
 };
@@ -205,18 +213,6 @@ void run_mode(bool realtime) {
         return stop.load();
     }); });
     // The producer: events and scene switches from another thread, all through the inbox.
-    std::atomic<uint64_t> posted{0};
-    std::thread producer([&] {
-        for (int i = 0; !stop.load(); ++i) {
-            engine::Event e;
-            e.type = engine::NOTEON;
-            e.data1 = 40 + i % 40;
-            e.data2 = 90;
-            bool ok = i % 50 == 49 ? inbox.post_switch(i % 2) : i % 2 ? inbox.post_input(e) : inbox.post_output(e);
-            if (ok) posted.fetch_add(1);
-            std::this_thread::sleep_for(std::chrono::microseconds(200));
-        }
-    });
     jack_activate(sender.client);
     jack_activate(receiver.client);
     for (int tries = 0; tries < 200; ++tries) {
@@ -229,21 +225,41 @@ void run_mode(bool realtime) {
         if (ok) break;
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
+    // Outputs it posts are poly aftertouch, which nothing else sends: the receiver counts them.
+    std::atomic<uint64_t> posted{0}, posted_outputs{0};
+    std::atomic<bool> producing{true};
+    std::thread producer([&] {  // started once everything is connected: nothing it posts is lost
+        for (int i = 0; producing.load(); ++i) {
+            engine::Event e;
+            e.type = engine::NOTEON;
+            e.data1 = 40 + i % 40;
+            e.data2 = 90;
+            engine::Event pressure = e;
+            pressure.type = engine::POLY_AFTERTOUCH;
+            bool ok = i % 50 == 49 ? inbox.post_switch(i % 2) : i % 2 ? inbox.post_input(e) : inbox.post_output(pressure);
+            if (ok) posted.fetch_add(1);
+            if (ok && i % 2 == 0 && i % 50 != 49) posted_outputs.fetch_add(1);
+            std::this_thread::sleep_for(std::chrono::microseconds(200));
+        }
+    });
     callback_allocations = callback_locks = callback_waits = 0;
     const uint64_t first = periods.load();
     jack_set_freewheel(sender.client, 1);  // as fast as the machine goes
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (periods.load() - first < 5000 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     jack_set_freewheel(sender.client, 0);
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    stop = true;
+    producing = false;
     producer.join();
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // what is still in the inbox leaves
+    stop = true;
     runner.join();
     host.stop();
     jack_client_close(sender.client);
     jack_client_close(receiver.client);
 
     INFO((realtime ? "jack-rt" : "jack"));
+    INFO("dropped output " << host.counters().dropped_output.load() << ", late " << host.counters().late_output.load() << ", inbox refused " << inbox.refused()
+         << ", engine overflow " << engine.stats().overflow << ", sanitized " << engine.stats().sanitized);
     CHECK(code == 0);
     CHECK(periods.load() - first >= 5000);
     CHECK(callback_allocations.load() == 0);
@@ -254,6 +270,7 @@ void run_mode(bool realtime) {
     // periods that come as fast as the machine goes: what it drops is counted, not checked here.)
     CHECK(receiver.received.load() > 10000);
     CHECK(posted.load() > 100);
+    CHECK(receiver.from_inbox.load() == posted_outputs.load());  // every event posted from the other thread left
     CHECK(engine.stats().input > 10000);
 }
 
