@@ -85,7 +85,7 @@ int run_live(const engine::Program& program, const Config& config, const RunArgs
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
     std::string error;
-    std::unique_ptr<drivers::JackDriver> driver = drivers::JackDriver::open(live, error);
+    std::unique_ptr<drivers::LiveDriver> driver = drivers::JackDriver::open(live, error);
     if (!driver) {
         fmt::print(stderr, "mdc: error: {}\n  help: start a JACK server (e.g. `jackd -d dummy &`), or run with --backend text\n", error);
         return exit_unavailable;
@@ -100,9 +100,7 @@ int run_live(const engine::Program& program, const Config& config, const RunArgs
     options.bound_out_ports = true;
     engine::Engine engine(program, host.hooks(), options);
     engine::EngineInbox inbox;
-    if (!config.silent)
-        fmt::print(stderr, "mdc: running as JACK client '{}' ({}, {} frames per period); Ctrl-C stops\n", driver->client_name(),
-                   live.realtime ? "jack-rt: in the process callback" : "jack: one period of latency", driver->period());
+    if (!config.silent) fmt::print(stderr, "mdc: running as {}; Ctrl-C stops\n", driver->describe());
     host.start();
     const timespec poll{0, 10'000'000};
     int code = driver->run(engine, inbox, host, [&] { return sigtimedwait(&signals, nullptr, &poll) > 0; });

@@ -43,8 +43,8 @@ public:
     LiveCounters& counters() { return counters_; }
 
     // Realtime side.
-    void trace_in(const engine::Event& e) { if (trace_) trace(true, e); }
-    void trace_out(const engine::Event& e) { if (trace_) trace(false, e); }
+    void trace_in(const engine::Event& e) { if (trace_) trace(false, e); }
+    void trace_out(const engine::Event& e) { if (trace_) trace(true, e); }
     void end_cycle();  // wakes the worker when something was queued this cycle
 
     // Starts and stops the worker (stop drains what is queued first).
