@@ -1,6 +1,7 @@
 // `mdc run` on a live backend: picks the backend (command line, config, or the default rule of
-// PRODUCT.md section 3), builds the JACK client from the patch's config and the command line,
-// and runs until Ctrl-C or SIGTERM (held notes released) or the server goes away (exit 69).
+// PRODUCT.md section 3), builds the ALSA sequencer or JACK client from the patch's config and the
+// command line, and runs until Ctrl-C or SIGTERM (held notes released) or the backend goes away
+// (exit 69). Also `mdc ports`: the ports of the running system, to help write patterns.
 #include <signal.h>
 #include <time.h>
 #include <unistd.h>
@@ -10,6 +11,7 @@
 #include "commands.h"
 #include "live_run.h"
 #include "offline_setup.h"
+#include "drivers/alsa_driver.h"
 #include "drivers/jack_driver.h"
 #include "drivers/live_host.h"
 #include "engine/engine.h"
@@ -54,13 +56,9 @@ int run_live(const engine::Program& program, const Config& config, const RunArgs
             return exit_unavailable;
         }
     }
-    if (backend == "alsa") {
-        if (!has_alsa_sequencer()) {
-            fmt::print(stderr, "mdc: error: no ALSA sequencer on this machine (/dev/snd/seq is missing)\n"
-                               "  help: run with --backend jack (needs a JACK server) or --backend text\n");
-            return exit_unavailable;
-        }
-        fmt::print(stderr, "mdc: error: the alsa backend is not available in this build of mdc\n  help: run with --backend jack or --backend text\n");
+    if (backend == "alsa" && !has_alsa_sequencer()) {
+        fmt::print(stderr, "mdc: error: no ALSA sequencer on this machine (/dev/snd/seq is missing)\n"
+                           "  help: run with --backend jack (needs a JACK server) or --backend text\n");
         return exit_unavailable;
     }
     if (program.has_python) {
@@ -85,9 +83,12 @@ int run_live(const engine::Program& program, const Config& config, const RunArgs
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
     std::string error;
-    std::unique_ptr<drivers::LiveDriver> driver = drivers::JackDriver::open(live, error);
+    std::unique_ptr<drivers::LiveDriver> driver;
+    if (backend == "alsa") driver = drivers::AlsaDriver::open(live, error);
+    else driver = drivers::JackDriver::open(live, error);
     if (!driver) {
-        fmt::print(stderr, "mdc: error: {}\n  help: start a JACK server (e.g. `jackd -d dummy &`), or run with --backend text\n", error);
+        fmt::print(stderr, "mdc: error: {}\n  help: {}, or run with --backend text\n", error,
+                   backend == "alsa" ? "check the patch's ports, or run with --backend jack" : "start a JACK server (e.g. `jackd -d dummy &`)");
         return exit_unavailable;
     }
     drivers::PrintStyle style = print_style_for(program, config);
@@ -125,7 +126,21 @@ int run_ports(const PortsArgs&) {
             fmt::print("\n");
         }
     }
-    if (!has_alsa_sequencer()) fmt::print("ALSA: no sequencer on this machine (/dev/snd/seq is missing)\n");
+    if (!has_alsa_sequencer()) {
+        fmt::print("ALSA: no sequencer on this machine (/dev/snd/seq is missing)\n");
+        return exit_ok;
+    }
+    error.clear();
+    std::vector<drivers::AlsaPortInfo> alsa = drivers::AlsaDriver::list_ports(error);
+    if (!error.empty()) {
+        fmt::print("ALSA: {}\n", error);
+        return exit_ok;
+    }
+    fmt::print("ALSA sequencer ports (sources send to a patch's in_ports, destinations receive from its out_ports;\n"
+               "patterns match client:port, each by number or by name):\n");
+    for (const drivers::AlsaPortInfo& p : alsa)
+        fmt::print("  {:<11} {:>7}  {}:{}\n", p.source && p.destination ? "both" : p.source ? "source" : "destination",
+                   fmt::format("{}:{}", p.client, p.port), p.client_name, p.port_name);
     return exit_ok;
 }
 

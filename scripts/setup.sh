@@ -6,6 +6,7 @@ packages=(
   tao-pegtl-dev libfmt-dev libcli11-dev doctest-dev nlohmann-json3-dev libreaderwriterqueue-dev
   graphviz
   libjack-jackd2-dev jackd2
+  libasound2-dev
 )
 missing=()
 for p in "${packages[@]}"; do
