@@ -7,6 +7,7 @@ packages=(
   graphviz
   libjack-jackd2-dev jackd2
   libasound2-dev
+  qemu-system-x86 busybox-static cpio kmod  # the ALSA end-to-end tests boot a small QEMU guest
 )
 missing=()
 for p in "${packages[@]}"; do
