@@ -1,6 +1,7 @@
 // `mdc run` on a live backend: picks the backend (command line, config, or the default rule of
-// PRODUCT.md section 3), builds the JACK client from the patch's config and the command line,
-// and runs until Ctrl-C or SIGTERM (held notes released) or the server goes away (exit 69).
+// PRODUCT.md section 3), builds the ALSA sequencer or JACK client from the patch's config and the
+// command line, and runs until Ctrl-C or SIGTERM (held notes released) or the backend goes away
+// (exit 69). Also `mdc ports`: the ports of the running system, to help write patterns.
 #include <signal.h>
 #include <time.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include "live_run.h"
 #include "offline_setup.h"
 #include "patch_watcher.h"
+#include "drivers/alsa_driver.h"
 #include "drivers/jack_driver.h"
 #include "drivers/live_host.h"
 #include "engine/engine.h"
@@ -56,13 +58,9 @@ int run_live(std::unique_ptr<Compilation> compilation, engine::Program program_i
             return exit_unavailable;
         }
     }
-    if (backend == "alsa") {
-        if (!has_alsa_sequencer()) {
-            fmt::print(stderr, "mdc: error: no ALSA sequencer on this machine (/dev/snd/seq is missing)\n"
-                               "  help: run with --backend jack (needs a JACK server) or --backend text\n");
-            return exit_unavailable;
-        }
-        fmt::print(stderr, "mdc: error: the alsa backend is not available in this build of mdc\n  help: run with --backend jack or --backend text\n");
+    if (backend == "alsa" && !has_alsa_sequencer()) {
+        fmt::print(stderr, "mdc: error: no ALSA sequencer on this machine (/dev/snd/seq is missing)\n"
+                           "  help: run with --backend jack (needs a JACK server) or --backend text\n");
         return exit_unavailable;
     }
     if (program_in.has_python) {
@@ -87,9 +85,12 @@ int run_live(std::unique_ptr<Compilation> compilation, engine::Program program_i
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
     std::string error;
-    std::unique_ptr<drivers::JackDriver> driver = drivers::JackDriver::open(live, error);
+    std::unique_ptr<drivers::LiveDriver> driver;
+    if (backend == "alsa") driver = drivers::AlsaDriver::open(live, error);
+    else driver = drivers::JackDriver::open(live, error);
     if (!driver) {
-        fmt::print(stderr, "mdc: error: {}\n  help: start a JACK server (e.g. `jackd -d dummy &`), or run with --backend text\n", error);
+        fmt::print(stderr, "mdc: error: {}\n  help: {}, or run with --backend text\n", error,
+                   backend == "alsa" ? "check the patch's ports, or run with --backend jack" : "start a JACK server (e.g. `jackd -d dummy &`)");
         return exit_unavailable;
     }
     drivers::PrintStyle style = print_style_for(program_in, config);
@@ -108,9 +109,7 @@ int run_live(std::unique_ptr<Compilation> compilation, engine::Program program_i
     drivers::EngineSwap engines(&engine, static_cast<uint32_t>(live.in_ports.size()));
     engine::EngineInbox inbox;
     if (!config.silent)
-        fmt::print(stderr, "mdc: running as JACK client '{}' ({}, {} frames per period){}; Ctrl-C stops\n", driver->client_name(),
-                   live.realtime ? "jack-rt: in the process callback" : "jack: one period of latency", driver->period(),
-                   args.watch ? ", reloading the patch when it changes" : "");
+        fmt::print(stderr, "mdc: running as {}{}; Ctrl-C stops\n", driver->describe(), args.watch ? ", reloading the patch when it changes" : "");
     host.start();
     watcher.start(engines);
     const timespec poll{0, 10'000'000};
@@ -137,7 +136,21 @@ int run_ports(const PortsArgs&) {
             fmt::print("\n");
         }
     }
-    if (!has_alsa_sequencer()) fmt::print("ALSA: no sequencer on this machine (/dev/snd/seq is missing)\n");
+    if (!has_alsa_sequencer()) {
+        fmt::print("ALSA: no sequencer on this machine (/dev/snd/seq is missing)\n");
+        return exit_ok;
+    }
+    error.clear();
+    std::vector<drivers::AlsaPortInfo> alsa = drivers::AlsaDriver::list_ports(error);
+    if (!error.empty()) {
+        fmt::print("ALSA: {}\n", error);
+        return exit_ok;
+    }
+    fmt::print("ALSA sequencer ports (sources send to a patch's in_ports, destinations receive from its out_ports;\n"
+               "patterns match client:port, each by number or by name):\n");
+    for (const drivers::AlsaPortInfo& p : alsa)
+        fmt::print("  {:<11} {:>7}  {}:{}\n", p.source && p.destination ? "both" : p.source ? "source" : "destination",
+                   fmt::format("{}:{}", p.client, p.port), p.client_name, p.port_name);
     return exit_ok;
 }
 

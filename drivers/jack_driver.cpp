@@ -315,14 +315,11 @@ struct JackDriver::State {
     }
 
     // --- connections (main thread) ----------------------------------------------------------
-    bool matches(const std::vector<PortPattern>& patterns, jack_port_t* port, const char* name) const {
-        if (patterns.empty()) return false;
+    bool matches(const PortPlan& plan, jack_port_t* port, const char* name) const {
+        if (plan.patterns.empty()) return false;
         std::vector<std::string> names = {name};
         for (std::string& a : port_aliases(port)) names.push_back(std::move(a));
-        for (const PortPattern& p : patterns)
-            for (const std::string& s : names)
-                if (p.matches(s)) return true;
-        return false;
+        return plan.matches_any(names);
     }
 
     void connect_all() {
@@ -333,7 +330,7 @@ struct JackDriver::State {
                 for (const char** name = others; *name; ++name) {
                     if (std::string_view(*name).starts_with(own_prefix)) continue;  // never to ourselves
                     jack_port_t* other = jack_port_by_name(client, *name);
-                    if (!other || !matches(plans[i].patterns, other, *name) || jack_port_connected_to(ours[i], *name)) continue;
+                    if (!other || !matches(plans[i], other, *name) || jack_port_connected_to(ours[i], *name)) continue;
                     const char* mine = jack_port_name(ours[i]);
                     int rc = ours_are_inputs ? jack_connect(client, *name, mine) : jack_connect(client, mine, *name);
                     if (rc != 0 && rc != EEXIST) fmt::print(stderr, "mdc: warning: could not connect {} to {}\n", ours_are_inputs ? *name : mine, ours_are_inputs ? mine : *name);
@@ -359,19 +356,8 @@ JackDriver::~JackDriver() {
 std::unique_ptr<JackDriver> JackDriver::open(const LiveConfig& config, std::string& error) {
     auto s = std::make_unique<State>();
     s->config = config;
-    auto plans = [](const std::vector<LivePort>& ports) {
-        std::vector<std::pair<std::string, std::vector<std::string>>> out;
-        for (const LivePort& p : ports) out.emplace_back(p.name, p.patterns);
-        return out;
-    };
-    if (std::string e = make_port_plans(plans(config.in_ports), "input", s->in_plans); !e.empty()) {
-        error = e;
-        return nullptr;
-    }
-    if (std::string e = make_port_plans(plans(config.out_ports), "output", s->out_plans); !e.empty()) {
-        error = e;
-        return nullptr;
-    }
+    error = make_live_port_plans(config, s->in_plans, s->out_plans);
+    if (!error.empty()) return nullptr;
     silence_jack_errors();
     jack_status_t status{};
     s->client = jack_client_open(config.client_name.c_str(), JackNoStartServer, &status);
@@ -433,8 +419,10 @@ std::unique_ptr<JackDriver> JackDriver::open(const LiveConfig& config, std::stri
     return std::unique_ptr<JackDriver>(new JackDriver(std::move(s)));
 }
 
-std::string JackDriver::client_name() const { return jack_get_client_name(s_->client); }
-uint32_t JackDriver::period() const { return s_->period; }
+std::string JackDriver::describe() const {
+    return fmt::format("JACK client '{}' ({}, {} frames per period)", jack_get_client_name(s_->client),
+                       s_->config.realtime ? "jack-rt: in the process callback" : "jack: one period of latency", s_->period);
+}
 
 int JackDriver::run(EngineSwap& engines, engine::EngineInbox& inbox, LiveHost& host, const std::function<bool()>& should_stop) {
     State& s = *s_;

@@ -11,33 +11,14 @@
 
 #include <atomic>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "engine/engine.h"
-#include "engine/inbox.h"
 #include "engine_swap.h"
-#include "live_host.h"
+#include "live_driver.h"
 
 namespace mdc::drivers {
-
-struct LivePort {
-    std::string name;                   // our port's name ("in_1" when unnamed)
-    std::vector<std::string> patterns;  // POSIX ERE, anchored, for automatic connection
-};
-
-struct LiveConfig {
-    std::string client_name = "mididings";
-    std::vector<LivePort> in_ports, out_ports;
-    bool realtime = false;     // jack-rt
-    double start_delay = 0;    // seconds between connecting and starting the engine
-    // Called on entering (true) and leaving (false) each process callback: how tests watch the
-    // realtime thread (allocations, locks). Null in mdc itself.
-    void (*cycle_hook)(void* context, bool entering) = nullptr;
-    void* cycle_hook_context = nullptr;
-};
 
 struct JackPortInfo {
     std::string name;
@@ -45,22 +26,20 @@ struct JackPortInfo {
     std::vector<std::string> aliases;
 };
 
-class JackDriver {
+class JackDriver final : public LiveDriver {
 public:
     // Connects to the running JACK server (never starts one). Null with `error` when none answers
     // or the configuration cannot be used (a bad pattern, a port JACK refuses).
     static std::unique_ptr<JackDriver> open(const LiveConfig& config, std::string& error);
-    ~JackDriver();
+    ~JackDriver() override;
     JackDriver(const JackDriver&) = delete;
     JackDriver& operator=(const JackDriver&) = delete;
 
     // Runs the engine until `should_stop()` (polled every few milliseconds off the realtime
     // thread) returns true, or the server goes away. Returns 0, or 69 after server loss.
     // `engines` starts with the engine to run; hot reload offers new ones through it.
-    int run(EngineSwap& engines, engine::EngineInbox& inbox, LiveHost& host, const std::function<bool()>& should_stop);
-
-    std::string client_name() const;
-    uint32_t period() const;
+    int run(EngineSwap& engines, engine::EngineInbox& inbox, LiveHost& host, const std::function<bool()>& should_stop) override;
+    std::string describe() const override;
 
     // The MIDI ports of the running server (for `mdc ports`); empty with `error` when none answers.
     static std::vector<JackPortInfo> list_ports(std::string& error);

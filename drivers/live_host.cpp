@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <iterator>
 
 #include <fmt/format.h>
 
@@ -154,15 +155,16 @@ void LiveHost::handle(Work& w) {
 
 void LiveHost::report_counters() {
     const std::atomic<uint64_t>* c[] = {&counters_.invalid_input, &counters_.dropped_input, &counters_.dropped_output, &counters_.late_output,
-                                        &counters_.dropped_deferred};
+                                        &counters_.dropped_deferred, &counters_.input_overruns};
     static constexpr const char* what[] = {
         "input messages were not valid MIDI and were ignored",
         "input events found the engine's queue full and were dropped",
         "output events did not fit the backend's buffer and were dropped",
         "output events were written a period late (the engine thread fell behind)",
         "Print/System/trace records found their queue full and were dropped",
+        "times the sequencer's input queue overflowed: input events were lost",
     };
-    for (size_t i = 0; i < 5; ++i) {
+    for (size_t i = 0; i < std::size(what); ++i) {
         uint64_t now = c[i]->load(std::memory_order_relaxed);
         if (now != reported_[i]) {
             fmt::print(stderr, "mdc: warning: {} {} (total {})\n", now - reported_[i], what[i], now);

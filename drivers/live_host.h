@@ -30,6 +30,7 @@ struct LiveCounters {
     std::atomic<uint64_t> dropped_output{0};   // output the backend had no room for
     std::atomic<uint64_t> late_output{0};      // buffered mode: written a period later than due
     std::atomic<uint64_t> dropped_deferred{0}; // Print/System/trace work that found its queue full
+    std::atomic<uint64_t> input_overruns{0};   // ALSA: the kernel's input queue overflowed (events lost)
 };
 
 class LiveHost {
@@ -90,7 +91,7 @@ private:
     sem_t wake_{};
     std::atomic<bool> stopping_{false};
     std::thread worker_;
-    uint64_t reported_[5] = {};
+    uint64_t reported_[6] = {};
     ShellCommands commands_;
 };
 

@@ -6,6 +6,8 @@ packages=(
   tao-pegtl-dev libfmt-dev libcli11-dev doctest-dev nlohmann-json3-dev libreaderwriterqueue-dev
   graphviz
   libjack-jackd2-dev jackd2
+  libasound2-dev
+  qemu-system-x86 busybox-static cpio kmod  # the ALSA end-to-end tests boot a small QEMU guest
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -7,12 +7,13 @@ and checks events, order and latency against the text backend's output for the s
 """
 import glob
 import os
-import re
 import signal
 import subprocess
 import sys
 import tempfile
 import time
+
+from midi_text import from_text, to_text
 
 MDC, PROBE = sys.argv[1], sys.argv[2]
 TIMING = "--timing" in sys.argv
@@ -67,39 +68,6 @@ def write(path, text):
         f.write(text)
 
 
-def text_events_to_bytes(line):
-    """`NoteOnEvent(1, 1, 72, 100)` (data offset 1) -> (port, hex bytes)."""
-    m = re.match(r"(\w+)\(([^)]*)\)", line.strip())
-    name, args = m.group(1), [int(a) for a in m.group(2).split(",")]
-    port, ch = args[0], args[1] - 1
-    if name == "NoteOnEvent":
-        b = [0x90 | ch, args[2], args[3]]
-    elif name == "NoteOffEvent":
-        b = [0x80 | ch, args[2], args[3]]
-    elif name == "CtrlEvent":
-        b = [0xB0 | ch, args[2], args[3]]
-    elif name == "ProgramEvent":
-        b = [0xC0 | ch, args[2] - 1]
-    else:
-        raise ValueError(line)
-    return port, " ".join(f"{x:02X}" for x in b)
-
-
-def bytes_to_text(b):
-    """Probe hex bytes -> a text-backend input line for port p."""
-    v = [int(x, 16) for x in b.split()]
-    kind, ch = v[0] & 0xF0, (v[0] & 0x0F) + 1
-    if kind == 0x90:
-        return f"NoteOnEvent({{p}}, {ch}, {v[1]}, {v[2]})" if v[2] else f"NoteOffEvent({{p}}, {ch}, {v[1]}, 0)"
-    if kind == 0x80:
-        return f"NoteOffEvent({{p}}, {ch}, {v[1]}, {v[2]})"
-    if kind == 0xB0:
-        return f"CtrlEvent({{p}}, {ch}, {v[1]}, {v[2]})"
-    if kind == 0xC0:
-        return f"ProgramEvent({{p}}, {ch}, {v[1] + 1})"
-    raise ValueError(b)
-
-
 def parse_probe(out):
     sent, recv = [], []
     for line in out.splitlines():
@@ -152,7 +120,7 @@ def text_backend(patch, lines):
     with tempfile.NamedTemporaryFile("w", suffix=".mdp", delete=False) as f:
         f.write(patch.replace("CLIENT", "textclient"))
     r = subprocess.run([MDC, "run", "--backend", "text", f.name], input="\n".join(lines) + "\n", capture_output=True, text=True)
-    return [text_events_to_bytes(l) for l in r.stdout.splitlines() if l.strip()]
+    return [from_text(l) for l in r.stdout.splitlines() if l.strip()]
 
 
 # 1. A burst of 120 events in one period across two ports: same events, same order per output
@@ -167,7 +135,7 @@ for i in range(120):
     script.append((0, offset, port, f"90 {note:02X} 64"))
 order = sorted(range(len(script)), key=lambda k: (script[k][1], script[k][2], k))
 for k in order:
-    merged.append(bytes_to_text(script[k][3]).format(p=script[k][2]))
+    merged.append(to_text(script[k][2], script[k][3]))
 script_text = "".join(f"{p} {o} {port} {b}\n" for p, o, port, b in script)
 expected = text_backend(PATCH_BURST, merged)
 for backend in ("jack-rt", "jack"):
