@@ -29,6 +29,7 @@ void Engine::run(int32_t index, uint32_t begin) {
     if (top_ == begin) return;
     const Instr& in = program_.code[static_cast<size_t>(index)];
     Event* buf = buffer_.data();
+    if (in.op == OpCode::Pass) return;
     if (single_.covers(index)) {
         uint32_t out = begin;
         for (uint32_t i = begin; i < top_; ++i) {
