@@ -43,7 +43,9 @@ public:
         if (live_ && !r.messages.empty()) std::fputs("\r\x1b[K", stderr);
         for (const std::string& m : r.messages) fmt::print(stderr, "{}\n", m);
         if (!live_) {
-            if (r.code == exit_ok) fmt::print("{} -> {}: {} events, {} tracks\n", job.input, job.output, r.events_in, r.tracks);
+            if (r.code == exit_ok)
+                fmt::print("{} -> {}: {} event{}, {} track{}\n", job.input, job.output, r.events_in, r.events_in == 1 ? "" : "s", r.tracks,
+                           r.tracks == 1 ? "" : "s");
             std::fflush(stdout);
             return;
         }

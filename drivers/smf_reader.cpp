@@ -3,6 +3,9 @@
 // Byte offsets in messages count from 0, tracks from 1.
 #include "smf_reader.h"
 
+#include <algorithm>
+#include <string_view>
+
 #include <fmt/format.h>
 
 namespace mdc::drivers {
@@ -20,6 +23,12 @@ std::string chunk_name(std::span<const uint8_t> b, size_t at) {
     for (size_t i = at; i < at + 4; ++i)
         s += b[i] >= 0x20 && b[i] < 0x7F && b[i] != '"' && b[i] != '\\' ? std::string(1, static_cast<char>(b[i])) : fmt::format("\\x{:02X}", b[i]);
     return s;
+}
+
+std::string skipped_chunk(std::span<const uint8_t> b, uint32_t at, uint32_t length) {
+    if (b[at] == 'M' && b[at + 1] == 'T' && b[at + 2] == 'h' && b[at + 3] == 'd')
+        return fmt::format("byte {}: skipped a second header chunk \"MThd\" ({} bytes)", at, length);
+    return fmt::format("byte {}: skipped a chunk of unknown type \"{}\" ({} bytes)", at, chunk_name(b, at), length);
 }
 
 const char* channel_message_name(uint8_t status) {
@@ -269,7 +278,9 @@ SmfFile read_smf(std::span<const uint8_t> b) {
         return std::move(f);
     };
     if (b.empty()) return fail("the file is empty");
-    if (b.size() < 4 || b[0] != 'M' || b[1] != 'T' || b[2] != 'h' || b[3] != 'd') return fail("not a MIDI file: it does not start with \"MThd\"");
+    auto starts = [&](size_t at, std::string_view s) { return b.size() >= at + s.size() && std::equal(s.begin(), s.end(), b.begin() + at); };
+    if (starts(0, "RIFF") && starts(8, "RMID")) return fail("an RMID file (a MIDI file inside RIFF): mdc reads Standard MIDI Files, which start with \"MThd\"");
+    if (!starts(0, "MThd")) return fail("not a MIDI file: it does not start with \"MThd\"");
     if (b.size() > UINT32_MAX) return fail("the file is larger than 4 GiB");
     const uint32_t size = static_cast<uint32_t>(b.size());
     if (size < 14) return fail(fmt::format("byte {}: the file ends inside its header", size));
@@ -285,7 +296,9 @@ SmfFile read_smf(std::span<const uint8_t> b) {
     uint32_t at = 8 + header_length;
     while (f.tracks.size() < announced) {
         const size_t number = f.tracks.size() + 1;
-        if (at == size) return fail(fmt::format("byte {}: the file ends after {} of the {} tracks its header announces", at, f.tracks.size(), announced));
+        if (at == size)
+            return fail(fmt::format("byte {}: the file ends after {} of the {} track{} its header announces", at, f.tracks.size(), announced,
+                                    announced == 1 ? "" : "s"));
         if (size - at < 8) return fail(fmt::format("byte {}: the file ends inside the chunk header of track {}", at, number));
         const uint32_t length = be32(b, at + 4);
         const bool is_track = b[at] == 'M' && b[at + 1] == 'T' && b[at + 2] == 'r' && b[at + 3] == 'k';
@@ -297,7 +310,7 @@ SmfFile read_smf(std::span<const uint8_t> b) {
                                     chunk_name(b, at), size - at - 8));
         }
         if (!is_track) {
-            f.warnings.push_back(fmt::format("byte {}: skipped a chunk of unknown type \"{}\" ({} bytes)", at, chunk_name(b, at), length));
+            f.warnings.push_back(skipped_chunk(b, at, length));
             at += 8 + length;
             continue;
         }
@@ -314,9 +327,10 @@ SmfFile read_smf(std::span<const uint8_t> b) {
         }
         const uint32_t length = be32(b, at + 4);
         if (b[at] == 'M' && b[at + 1] == 'T' && b[at + 2] == 'r' && b[at + 3] == 'k')
-            f.warnings.push_back(fmt::format("byte {}: skipped a track chunk beyond the {} tracks the header announces ({} bytes)", at, announced, length));
+            f.warnings.push_back(fmt::format("byte {}: skipped a track chunk ({} bytes) beyond the {} track{} the header announces", at, length, announced,
+                                             announced == 1 ? "" : "s"));
         else
-            f.warnings.push_back(fmt::format("byte {}: skipped a chunk of unknown type \"{}\" ({} bytes)", at, chunk_name(b, at), length));
+            f.warnings.push_back(skipped_chunk(b, at, length));
         at += 8 + length;
     }
     return f;

@@ -5,6 +5,9 @@ packages=(
   build-essential cmake ninja-build pkg-config
   tao-pegtl-dev libfmt-dev libcli11-dev doctest-dev nlohmann-json3-dev libreaderwriterqueue-dev
   graphviz
+  # the tests' own needs: mido (python3-mido) checks converted MIDI files, openttd-openmsx
+  # installs 31 real ones (tests/convert/)
+  python3-mido openttd-openmsx
 )
 missing=()
 for p in "${packages[@]}"; do
