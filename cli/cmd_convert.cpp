@@ -106,7 +106,7 @@ int run_convert(const ConvertArgs& args) {
     }
     auto c = compile_source(name, std::move(text));
     ProgramResult r = compile_program(*c, args.opt_level, /*any_port=*/true);
-    std::fputs(render_all(c->diags, c->sources).c_str(), stderr);
+    std::fputs(convert_diagnostics(*c).c_str(), stderr);
     if (!r.internal_error.empty()) {
         fmt::print(stderr, "mdc: internal error: {}\n", r.internal_error);
         return exit_internal;

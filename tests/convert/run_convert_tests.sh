@@ -117,6 +117,12 @@ printf 'from mididings import *\nx = Pass()\n' >noentry.mdp
 "$mdc" convert --patch noentry.mdp in.mid y.mid 2>/dev/null; code=$?
 desc="a patch without an entry point: exit $code, expected 65"; check test $code -eq 65
 
+# Every port exists in convert (port = track): no warning about out_ports; a format change is one.
+printf 'from mididings import *\nrun(Port(3))\n' >port3.mdp
+"$mdc" convert --patch port3.mdp valid/sysex_300.mid port3.mid 2>err.out; code=$?
+desc="Port(3): exit $code"; check test $code -eq 0
+desc="Port(3): only the format warning"; check test "$(cat err.out)" = "valid/sysex_300.mid: warning: the patch sends events to ports without a track: the format-0 file becomes format 1, with 3 tracks"
+
 # A process_file(...) patch under `mdc run`: the file names are relative to the current folder.
 mkdir -p pf; cp valid/format0_running_status.mid pf/in.mid
 (cd pf && "$mdc" run "$here/process_file.mdp"); code=$?
