@@ -44,9 +44,11 @@ FileOutcome convert_file(const engine::Program& program, const Config& config, c
     if (st.overflow || st.sysex_overflow)
         r.messages.push_back(fmt::format("{}: warning: {} events and {} SysEx messages did not fit the engine's buffers and were dropped", input,
                                          st.overflow, st.sysex_overflow));
-    if (!host.python_needed.empty()) {
+    // A callable that did not run (Python) left events out: no output rather than a wrong one.
+    if (!host.python_needed.empty() || st.hook_failures > 0) {
         std::string names;
         for (const std::string& f : host.python_needed) names += (names.empty() ? "" : ", ") + f;
+        if (names.empty()) names = "Process";
         return fail(exit_data, input, fmt::format("the patch calls Python ({}), which this build of mdc cannot run yet; nothing was written", names));
     }
     if (std::string err = drivers::write_file_atomically(output, c.bytes); !err.empty()) return fail(exit_io, output, err);

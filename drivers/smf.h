@@ -63,7 +63,8 @@ struct SmfFile {
     std::vector<uint8_t> sysex_bytes;
     std::vector<SmfSysEx> sysex;
     uint64_t events = 0;    // every event read, meta events and End-of-Track included
-    std::vector<std::string> warnings;  // what was skipped or cannot go through a patch
+    std::vector<std::string> warnings;  // what was skipped or cannot go through a patch (the first 100)
+    uint64_t more_warnings = 0;         // warnings beyond those
     std::string error;      // non-empty: not a readable MIDI file (what, and the track and byte)
 
     const uint8_t* sysex_data(uint32_t index) const { return sysex_bytes.data() + sysex[index].begin; }

@@ -53,6 +53,14 @@ int system_data_bytes(uint8_t status) {
     }
 }
 
+// A file with millions of odd events keeps the first warnings and counts the rest.
+inline constexpr size_t max_warnings = 100;
+
+void add_warning(SmfFile& f, std::string message) {
+    if (f.warnings.size() < max_warnings) f.warnings.push_back(std::move(message));
+    else ++f.more_warnings;
+}
+
 class TrackReader {
 public:
     TrackReader(std::span<const uint8_t> bytes, uint32_t begin, uint32_t end, uint32_t number, SmfFile& file, SmfTrack& track)
@@ -76,7 +84,7 @@ private:
         file_.error = fmt::format("track {}, byte {}: {}", number_, at, what);
         return false;
     }
-    void warn(uint32_t at, std::string_view what) { file_.warnings.push_back(fmt::format("track {}, byte {}: {}", number_, at, what)); }
+    void warn(uint32_t at, std::string_view what) { add_warning(file_, fmt::format("track {}, byte {}: {}", number_, at, what)); }
     // A variable-length number of at most 4 bytes ("what" names it in messages).
     bool vlq(uint32_t& out, std::string_view what) {
         out = 0;
@@ -291,7 +299,7 @@ SmfFile read_smf(std::span<const uint8_t> b) {
     const uint16_t announced = be16(b, 10);
     f.division = be16(b, 12);
     if (f.format > 2) return fail(fmt::format("byte 8: unknown format {} (MIDI files have format 0, 1 or 2)", f.format));
-    if (header_length > 6) f.warnings.push_back(fmt::format("byte 14: the header's {} bytes beyond the 6 that mdc reads are not copied", header_length - 6));
+    if (header_length > 6) add_warning(f, fmt::format("byte 14: the header's {} bytes beyond the 6 that mdc reads are not copied", header_length - 6));
     f.tracks.reserve(announced);
     uint32_t at = 8 + header_length;
     while (f.tracks.size() < announced) {
@@ -310,7 +318,7 @@ SmfFile read_smf(std::span<const uint8_t> b) {
                                     chunk_name(b, at), size - at - 8));
         }
         if (!is_track) {
-            f.warnings.push_back(skipped_chunk(b, at, length));
+            add_warning(f, skipped_chunk(b, at, length));
             at += 8 + length;
             continue;
         }
@@ -322,17 +330,18 @@ SmfFile read_smf(std::span<const uint8_t> b) {
     // What follows the announced tracks is skipped.
     while (at < size) {
         if (size - at < 8 || be32(b, at + 4) > size - at - 8) {
-            f.warnings.push_back(fmt::format("byte {}: {} bytes after the last chunk are ignored", at, size - at));
+            add_warning(f, fmt::format("byte {}: {} bytes after the last chunk are ignored", at, size - at));
             break;
         }
         const uint32_t length = be32(b, at + 4);
         if (b[at] == 'M' && b[at + 1] == 'T' && b[at + 2] == 'r' && b[at + 3] == 'k')
-            f.warnings.push_back(fmt::format("byte {}: skipped a track chunk ({} bytes) beyond the {} track{} the header announces", at, length, announced,
+            add_warning(f, fmt::format("byte {}: skipped a track chunk ({} bytes) beyond the {} track{} the header announces", at, length, announced,
                                              announced == 1 ? "" : "s"));
         else
-            f.warnings.push_back(skipped_chunk(b, at, length));
+            add_warning(f, skipped_chunk(b, at, length));
         at += 8 + length;
     }
+    if (f.more_warnings) f.warnings.push_back(fmt::format("{} more warnings", f.more_warnings));
     return f;
 }
 
