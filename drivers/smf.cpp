@@ -90,7 +90,9 @@ bool SmfMerge::next(uint32_t& track, uint32_t& index) {
     index = top.index;
     const std::vector<SmfEvent>& events = file_.tracks[top.track].events;
     if (++top.index < events.size()) {
-        top.tick = events[top.index].tick;  // never earlier: ticks do not decrease within a track
+        const uint64_t tick = events[top.index].tick;  // never earlier: ticks do not decrease within a track
+        if (tick == top.tick) return true;              // the same key: still the earliest
+        top.tick = tick;
     } else {
         top = heap_.back();
         heap_.pop_back();

@@ -59,16 +59,16 @@ private:
     bool place_all(std::span<const Event> outputs, uint64_t tick, const SmfEvent* source, const Event* source_event, uint32_t track, uint32_t index);
     SmfOutTrack* track_for(int32_t port);
     void encode(const Event& e, uint64_t tick, StatusForm form, bool note_on_zero, SmfOutTrack& t);
-    void pooled(SmfOutTrack& t, uint64_t tick) {
+    // The bytes from `begin` to the end of the pool, as one event of `t`.
+    void pooled(SmfOutTrack& t, uint64_t tick, uint32_t begin) {
         SmfOutItem x;
         x.tick = tick;
         x.kind = SmfOutKind::Bytes;
         x.pooled = true;
-        x.at = pool_mark_;
-        x.size = static_cast<uint32_t>(out_.pool.size()) - pool_mark_;
+        x.at = begin;
+        x.size = static_cast<uint32_t>(out_.pool.size()) - begin;
         t.items.push_back(x);
     }
-    uint32_t pool_mark_ = 0;
 };
 
 SmfOutTrack* Converter::track_for(int32_t port) {
@@ -105,24 +105,24 @@ void Converter::encode(const Event& e, uint64_t tick, StatusForm form, bool note
         break;
     }
     case SYSEX: {  // Sanitize let only F0 ... F7 through
-        pool_mark_ = static_cast<uint32_t>(out_.pool.size());
+        const uint32_t begin = static_cast<uint32_t>(out_.pool.size());
         out_.pool.push_back(0xF0);
         append_vlq(out_.pool, e.sysex_size - 1);
         out_.pool.insert(out_.pool.end(), e.sysex + 1, e.sysex + e.sysex_size);
-        pooled(t, tick);
+        pooled(t, tick, begin);
         return;
     }
     default: {  // system common and realtime: in an F7 escape
         const uint8_t status = system_status(e.type);
         if (!status) return;
         const int n = e.type == SYSCM_SONGPOS ? 2 : e.type & (SYSCM_QFRAME | SYSCM_SONGSEL) ? 1 : 0;
-        pool_mark_ = static_cast<uint32_t>(out_.pool.size());
+        const uint32_t begin = static_cast<uint32_t>(out_.pool.size());
         out_.pool.push_back(0xF7);
         out_.pool.push_back(static_cast<uint8_t>(n + 1));
         out_.pool.push_back(status);
         if (n >= 1) out_.pool.push_back(d1);
         if (n >= 2) out_.pool.push_back(d2);
-        pooled(t, tick);
+        pooled(t, tick, begin);
         return;
     }
     }

@@ -5,7 +5,8 @@
 # every note 12 higher; every malformed file gets the error and exit code pinned in
 # malformed.expected and leaves no output. Then the command line's safety rules: the input is
 # never replaced, batches (one line per file, a progress line on a terminal), same-named inputs,
-# unreadable and unwritable files, and a process_file patch under `mdc run`.
+# a batch stopped by SIGTERM, unreadable and unwritable files, and a process_file patch under
+# `mdc run`.
 #   usage: run_convert_tests.sh MDC TESTS_DIR     (mido checks need Debian's python3-mido)
 set -u
 mdc=$(realpath "$1"); here=$(realpath "$2")/convert
@@ -95,6 +96,19 @@ if command -v script >/dev/null; then
   desc="progress on a terminal"; check grep -q "converting 12/12: p12.mid" tty.out
   desc="summary on a terminal"; check grep -q "12 of 12 files converted (84 events in" tty.out
 fi
+
+# A batch stopped by SIGTERM leaves finished outputs whole and no temporary file (the signal waits
+# while a file is written). Wherever the signal lands, that must hold.
+"$py" -c "
+import sys; sys.path.insert(0, '$here')
+from make_files import smf, track, ev
+open('big.mid', 'wb').write(smf(0, 96, track(b''.join(ev(1, 0x90, 60, 100) + ev(1, 60, 0) for _ in range(300000)))))"
+big=(); for i in $(seq 1 12); do cp big.mid "big$i.mid"; big+=("big$i.mid"); done
+"$mdc" convert -o stopped "${big[@]}" >/dev/null 2>&1 & pid=$!
+sleep 0.3; kill -TERM $pid 2>/dev/null; wait $pid
+partial=0; for f in stopped/*.mid; do [ -e "$f" ] || continue; cmp -s "$f" big.mid || partial=1; done
+desc="SIGTERM: a partial output"; check test $partial -eq 0
+desc="SIGTERM: a temporary file was left behind"; check test -z "$(find stopped -name '.*.tmp' 2>/dev/null)"
 
 # Unreadable and unwritable files: exit 74, nothing left behind.
 "$mdc" convert missing.mid x.mid 2>err.out; code=$?
