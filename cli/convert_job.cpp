@@ -1,6 +1,8 @@
 // One MIDI file through a patch (see convert_job.h).
 #include "convert_job.h"
 
+#include <new>
+
 #include <fmt/format.h>
 
 #include "commands.h"
@@ -26,7 +28,11 @@ FileOutcome convert_file(const engine::Program& program, const Config& config, c
     if (drivers::same_file(input, output))
         return fail(exit_usage, input, fmt::format("the output {} is the input file; mdc convert never replaces its input", output));
     std::vector<uint8_t> bytes;
-    if (std::string err = drivers::read_file_bytes(input, bytes); !err.empty()) return fail(exit_io, input, err);
+    try {
+        if (std::string err = drivers::read_file_bytes(input, bytes); !err.empty()) return fail(exit_io, input, err);
+    } catch (const std::bad_alloc&) {
+        return fail(exit_internal, input, "not enough memory to read this file");
+    }
 
     drivers::OfflineHost host(program, print_to, config.silent, print_style_for(program, config));
     engine::EngineOptions options;
@@ -34,7 +40,12 @@ FileOutcome convert_file(const engine::Program& program, const Config& config, c
     engine::Engine engine(program, host.hooks(), options);
     drivers::SmfConvertOptions convert_options;
     convert_options.data_offset = config.data_offset;
-    drivers::SmfConversion c = drivers::convert_smf(bytes, engine, convert_options);
+    drivers::SmfConversion c;
+    try {  // a file of hundreds of MB may need more memory than there is: an error, not a crash
+        c = drivers::convert_smf(bytes, engine, convert_options);
+    } catch (const std::bad_alloc&) {
+        return fail(exit_internal, input, fmt::format("not enough memory to convert this file ({} bytes)", bytes.size()));
+    }
 
     for (size_t i = 0; i < c.warnings.size() && i < max_warnings_shown; ++i) r.messages.push_back(fmt::format("{}: warning: {}", input, c.warnings[i]));
     if (c.warnings.size() > max_warnings_shown)

@@ -113,7 +113,7 @@ private:
 };
 
 bool TrackReader::read() {
-    track_.events.reserve((end_ - pos_) / 3);
+    track_.events.reserve(std::min<uint32_t>((end_ - pos_) / 3, 1u << 20));  // an event takes 3 bytes or more
     while (pos_ < end_) {
         uint32_t delta;
         if (!vlq(delta, "a delta time")) return false;
