@@ -34,7 +34,9 @@ for d in "${!groups[@]}"; do
   "$py" "$here/compare_mido.py" --skip-unreadable --check "$work/same$n" 0 --check "$work/up$n" 12 "${batch[@]}" >"$work/out" || fail=1
   grep -v ' files unchanged and transposed by 12 as mido reads them' "$work/out"
   tail -n1 "$work/out" >>"$work/summary"
+  for f in "${batch[@]}"; do cmp -s "$f" "$work/same$n/$(basename "$f")" && echo "$f" >>"$work/identical"; done
 done
+identical=$(cat "$work/identical" 2>/dev/null | wc -l)
 total=$(awk '{ok += $1; all += $3} END {print ok " of " all}' "$work/summary")
-echo "run_real_files.sh: ${#files[@]} files in $n folders; $total files mido can read are equal (unchanged and transposed by 12)"
+echo "run_real_files.sh: ${#files[@]} files in $n folders; $total files mido can read are equal (unchanged and transposed by 12); $identical of ${#files[@]} come out byte for byte without a patch"
 exit $fail
