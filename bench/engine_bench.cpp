@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "drivers/file_io.h"
 #include "drivers/smf_reader.h"
 #include "engine/engine.h"
 #include "lang/check.h"
@@ -33,6 +34,17 @@ struct Stream {
     std::vector<drivers::SmfFile> files;  // own the SysEx bytes
 };
 
+// Every event for the patch (not the meta events), merged in file order as convert sees them.
+void add_events(const drivers::SmfFile& f, std::vector<engine::Event>& out) {
+    drivers::SmfMerge merge(f);
+    uint32_t track, index;
+    while (merge.next(track, index)) {
+        const drivers::SmfEvent& e = f.tracks[track].events[index];
+        if (e.kind == drivers::SmfKind::Channel || e.kind == drivers::SmfKind::SysEx || e.kind == drivers::SmfKind::System)
+            out.push_back(drivers::smf_engine_event(f, track, e));
+    }
+}
+
 Stream load(const std::string& dir) {
     Stream s;
     std::vector<fs::path> paths;
@@ -41,12 +53,17 @@ Stream load(const std::string& dir) {
     std::sort(paths.begin(), paths.end());
     s.files.reserve(paths.size());
     for (const fs::path& p : paths) {
-        s.files.push_back(drivers::read_smf_file(p.string()));
-        if (!s.files.back().error.empty()) {
-            fmt::print(stderr, "{}: {}\n", p.string(), s.files.back().error);
+        std::vector<uint8_t> bytes;
+        if (std::string err = drivers::read_file_bytes(p.string(), bytes); !err.empty()) {
+            fmt::print(stderr, "{}: {}\n", p.string(), err);
             std::exit(74);
         }
-        for (const drivers::SmfEvent& e : s.files.back().events) s.events.push_back(e.event);
+        s.files.push_back(drivers::read_smf(bytes));
+        if (!s.files.back().error.empty()) {
+            fmt::print(stderr, "{}: {}\n", p.string(), s.files.back().error);
+            std::exit(65);
+        }
+        add_events(s.files.back(), s.events);
     }
     fmt::print("stream: {} events from {} files in {}\n", s.events.size(), paths.size(), dir);
     return s;

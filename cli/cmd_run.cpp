@@ -1,7 +1,8 @@
 // `mdc run`: compiles a patch and runs it on a backend. The text backend (PRODUCT.md section 4)
 // reads text events from stdin and writes every output event to stdout, one per line, flushed
 // after each input line; Print() output, warnings and errors go to stderr. A malformed line is
-// reported with its line and column and skipped; the exit code at the end is then 65.
+// reported with its line and column and skipped; the exit code at the end is then 65. A patch
+// whose entry point is process_file(...) converts its MIDI file instead (convert_job.h).
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -9,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "commands.h"
+#include "convert_job.h"
 #include "live_run.h"
 #include "offline_setup.h"
 #include "drivers/offline_host.h"
@@ -77,14 +79,15 @@ int run_run(const RunArgs& args) {
     }
     auto c = compile_source(args.file, std::move(text));
     ProgramResult r = compile_program(*c, args.opt_level);
-    std::fputs(render_all(c->diags, c->sources).c_str(), stderr);
+    std::fputs((c->checked.process_file ? convert_diagnostics(*c) : render_all(c->diags, c->sources)).c_str(), stderr);
     if (!r.internal_error.empty()) {
         fmt::print(stderr, "mdc: internal error: {}\n", r.internal_error);
         return exit_internal;
     }
     if (c->diags.error_count() > 0 || !r.program) return exit_data;
+    if (c->checked.process_file) return run_process_file(*r.program, c->checked);  // offline: no backend
     if (!c->checked.run) {
-        fmt::print(stderr, "{}: error: the patch has no run(...) entry point (process_file patches run with 'mdc convert')\n", args.file);
+        fmt::print(stderr, "{}: error: the patch has no run(...) or process_file(...) entry point\n", args.file);
         return exit_data;
     }
     std::string backend = !args.backend.empty() ? args.backend : c->checked.config.backend;

@@ -49,6 +49,14 @@ int run_run(const RunArgs& args);
 struct PortsArgs {};
 int run_ports(const PortsArgs& args);
 
+struct ConvertArgs {
+    std::string patch;               // "" = no patch: the files are copied event for event
+    std::vector<std::string> files;  // in.mid out.mid, or with out_dir the inputs
+    std::string out_dir;             // -o DIR
+    int opt_level = 2;
+};
+int run_convert(const ConvertArgs& args);
+
 struct TestArgs {
     std::vector<std::string> files;
     bool verbose = false;

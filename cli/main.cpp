@@ -43,6 +43,13 @@ int main(int argc, char** argv) {
     mdc::cli::PortsArgs ports;
     CLI::App* ports_cmd = app.add_subcommand("ports", "List the MIDI ports of the running system (JACK, ALSA), to help write port patterns");
 
+    mdc::cli::ConvertArgs convert;
+    CLI::App* convert_cmd = app.add_subcommand("convert", "Run Standard MIDI Files through a patch (without --patch: copy them event for event)");
+    convert_cmd->add_option("files", convert.files, "in.mid out.mid, or with -o the input files")->required();
+    convert_cmd->add_option("--patch", convert.patch, "Patch file (.mdp): its run(...) or process_file(...) patch, with init and exit patches");
+    convert_cmd->add_option("-o,--output-dir", convert.out_dir, "Write each input file into this folder, under its own name");
+    convert_cmd->add_option("-O", convert.opt_level, "Optimization level")->check(CLI::IsMember({0, 2}))->capture_default_str();
+
     mdc::cli::TestArgs test;
     CLI::App* test_cmd = app.add_subcommand("test", "Run the test(...) statements of patches at -O0 and -O2");
     test_cmd->add_option("patches", test.files, "Patch files (.mdp)")->required();
@@ -69,5 +76,6 @@ int main(int argc, char** argv) {
     if (run_cmd->parsed()) return mdc::cli::run_run(run);
     if (ports_cmd->parsed()) return mdc::cli::run_ports(ports);
     if (test_cmd->parsed()) return mdc::cli::run_test_files(test);
+    if (convert_cmd->parsed()) return mdc::cli::run_convert(convert);
     return mdc::cli::exit_usage;
 }

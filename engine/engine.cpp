@@ -152,6 +152,13 @@ std::span<const Event> Engine::process(const Event& in) {
     return {buffer_.data(), top_};
 }
 
+std::span<const Event> Engine::finish(uint64_t frame) {
+    begin_cycle();
+    if (current_ >= 0) run_switch_patch(program_.scenes[static_cast<size_t>(current_)].exit, frame);
+    stats_.output += top_;
+    return {buffer_.data(), top_};
+}
+
 std::span<const Event> Engine::switch_scene(int32_t scene, int32_t subscene, uint64_t frame) {
     begin_cycle();
     pending_scene_ = scene;

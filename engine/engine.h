@@ -58,6 +58,8 @@ public:
     std::span<const Event> start();
     // One input event: everything it produces, in order.
     std::span<const Event> process(const Event& in);
+    // The end of the input (convert's end of file): the current scene's exit patch, at `frame`.
+    std::span<const Event> finish(uint64_t frame);
     // A switch requested from outside the patch (Python, OSC): takes effect now.
     std::span<const Event> switch_scene(int32_t scene, int32_t subscene = -1, uint64_t frame = 0);
     // An event sent straight out (mididings' output_event): through Sanitize only.

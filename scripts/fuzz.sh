@@ -7,6 +7,9 @@
 #   text_events_fuzzer   the text event reader/printer; seeds fuzz/seeds_text/, dictionary
 #                        fuzz/text_events.dict
 #   differential_fuzzer  generated patches, -O0 against -O2 on an event stream; no seeds needed
+#   smf_fuzzer           the MIDI file codec and convert (read, convert, read back, fixed point);
+#                        seeds: tests/convert/make_files.py's files, openttd-openmsx's if installed,
+#                        fuzz/regressions/smf-*.mid; dictionary fuzz/smf.dict
 # The other targets keep their corpus in build-fuzz/corpus-TARGET/ and crashing inputs in
 # build-fuzz/crashes-TARGET/.
 #   usage: scripts/fuzz.sh [SECONDS] [--target NAME] [extra libFuzzer flags, e.g. -fork=1 -ignore_crashes=1]
@@ -14,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-usage="usage: scripts/fuzz.sh [SECONDS] [--target check_fuzzer|text_events_fuzzer|differential_fuzzer] [libFuzzer flags...]"
+usage="usage: scripts/fuzz.sh [SECONDS] [--target check_fuzzer|text_events_fuzzer|differential_fuzzer|smf_fuzzer] [libFuzzer flags...]"
 seconds=600
 target=check_fuzzer
 while [ $# -gt 0 ]; do
@@ -26,7 +29,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 case "$target" in
-  check_fuzzer|text_events_fuzzer|differential_fuzzer) ;;
+  check_fuzzer|text_events_fuzzer|differential_fuzzer|smf_fuzzer) ;;
   *) echo "fuzz.sh: unknown target '$target'" >&2; echo "$usage" >&2; exit 64 ;;
 esac
 for flag in "$@"; do
@@ -70,6 +73,15 @@ case "$target" in
     # -len_control=0: long inputs from the start (libFuzzer's slow growth kept them at a few bytes:
     # tiny patches, and no bytes left over to vary the event stream)
     flags+=(-max_len=2048 -len_control=0) ;;
+  smf_fuzzer)
+    # generated files (valid, odd, malformed), real ones, and the fixed regressions
+    rm -rf "$dir/smf-seeds" && mkdir -p "$dir/smf-seeds/flat"
+    /usr/bin/python3 tests/convert/make_files.py "$dir/smf-seeds" >/dev/null
+    for f in "$dir"/smf-seeds/{valid,expected,malformed}/*.mid; do  # one name per file
+      cp "$f" "$dir/smf-seeds/flat/$(basename "$(dirname "$f")")-$(basename "$f")"
+    done
+    seeds=("$dir"/smf-seeds/flat/*.mid /usr/share/games/openttd/baseset/openmsx/train_filled_with_cash.mid fuzz/regressions/smf-*.mid)
+    flags+=(-max_len=131072 -dict="$root/fuzz/smf.dict") ;;
 esac
 shopt -u nullglob
 ((${#seeds[@]})) && cp -f "${seeds[@]}" "$corpus"/

@@ -8,6 +8,9 @@ packages=(
   libjack-jackd2-dev jackd2
   libasound2-dev
   qemu-system-x86 busybox-static cpio kmod  # the ALSA end-to-end tests boot a small QEMU guest
+  # the tests' own needs: mido (python3-mido) checks converted MIDI files, openttd-openmsx
+  # installs 31 real ones (tests/convert/)
+  python3-mido openttd-openmsx
 )
 missing=()
 for p in "${packages[@]}"; do

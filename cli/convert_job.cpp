@@ -1,0 +1,88 @@
+// One MIDI file through a patch (see convert_job.h).
+#include "convert_job.h"
+
+#include <new>
+
+#include <fmt/format.h>
+
+#include "commands.h"
+#include "drivers/file_io.h"
+#include "drivers/offline_host.h"
+#include "drivers/smf_convert.h"
+#include "engine/engine.h"
+#include "offline_setup.h"
+
+namespace mdc::cli {
+
+namespace {
+inline constexpr size_t max_warnings_shown = 10;  // per file; the rest are counted
+}  // namespace
+
+FileOutcome convert_file(const engine::Program& program, const Config& config, const std::string& input, const std::string& output, std::FILE* print_to) {
+    FileOutcome r;
+    auto fail = [&](int code, const std::string& file, const std::string& message) {
+        r.code = code;
+        r.messages.push_back(fmt::format("{}: error: {}", file, message));
+        return r;
+    };
+    if (drivers::same_file(input, output))
+        return fail(exit_usage, input, fmt::format("the output {} is the input file; mdc convert never replaces its input", output));
+    std::vector<uint8_t> bytes;
+    try {
+        if (std::string err = drivers::read_file_bytes(input, bytes); !err.empty()) return fail(exit_io, input, err);
+    } catch (const std::bad_alloc&) {
+        return fail(exit_internal, input, "not enough memory to read this file");
+    }
+
+    drivers::OfflineHost host(program, print_to, config.silent, print_style_for(program, config));
+    engine::EngineOptions options;
+    options.bound_out_ports = false;  // any port: port = track, and a port with no track gets one
+    engine::Engine engine(program, host.hooks(), options);
+    drivers::SmfConvertOptions convert_options;
+    convert_options.data_offset = config.data_offset;
+    drivers::SmfConversion c;
+    try {  // a file of hundreds of MB may need more memory than there is: an error, not a crash
+        c = drivers::convert_smf(bytes, engine, convert_options);
+    } catch (const std::bad_alloc&) {
+        return fail(exit_internal, input, fmt::format("not enough memory to convert this file ({} bytes)", bytes.size()));
+    }
+
+    for (size_t i = 0; i < c.warnings.size() && i < max_warnings_shown; ++i) r.messages.push_back(fmt::format("{}: warning: {}", input, c.warnings[i]));
+    if (c.warnings.size() > max_warnings_shown)
+        r.messages.push_back(fmt::format("{}: warning: {} more warnings like these", input, c.warnings.size() - max_warnings_shown));
+    if (!c.error.empty()) return fail(exit_data, input, c.error);
+    const engine::EngineStats& st = engine.stats();
+    if (st.overflow || st.sysex_overflow)
+        r.messages.push_back(fmt::format("{}: warning: {} events and {} SysEx messages did not fit the engine's buffers and were dropped", input,
+                                         st.overflow, st.sysex_overflow));
+    // A callable that did not run (Python) left events out: no output rather than a wrong one.
+    if (!host.python_needed.empty() || st.hook_failures > 0) {
+        std::string names;
+        for (const std::string& f : host.python_needed) names += (names.empty() ? "" : ", ") + f;
+        if (names.empty()) names = "Process";
+        return fail(exit_data, input, fmt::format("the patch calls Python ({}), which this build of mdc cannot run yet; nothing was written", names));
+    }
+    if (std::string err = drivers::write_file_atomically(output, c.bytes); !err.empty()) return fail(exit_io, output, err);
+    r.events_in = c.events_in;
+    r.events_out = c.events_out;
+    r.tracks = c.tracks_out;
+    return r;
+}
+
+std::string convert_diagnostics(const Compilation& c) {
+    DiagSink shown;
+    for (const Diagnostic& d : c.diags.all()) {
+        if (d.severity == Severity::Warning && d.message.starts_with("output port ") && d.message.ends_with(" does not exist")) continue;
+        (d.severity == Severity::Error ? shown.error(d.span, d.message) : shown.warning(d.span, d.message)) = d;
+    }
+    return render_all(shown, c.sources);
+}
+
+int run_process_file(const engine::Program& program, const CheckedPatch& checked) {
+    const ProcessFileSpec& spec = *checked.process_file;
+    FileOutcome r = convert_file(program, checked.config, spec.infile, spec.outfile, stdout);
+    for (const std::string& m : r.messages) fmt::print(stderr, "{}\n", m);
+    return r.code;
+}
+
+}  // namespace mdc::cli

@@ -1,0 +1,36 @@
+// One MIDI file through a compiled patch, as `mdc convert` and a process_file patch under `mdc run`
+// do it: refuse to replace the input, read it, run it through a fresh engine with the offline hooks
+// (Print and System inline, Sanitize without an out_ports bound: port = track), and write the
+// result atomically. Nothing is written when anything fails.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "engine/program.h"
+#include "lang/compile.h"
+#include "lang/patch.h"
+
+namespace mdc::cli {
+
+struct FileOutcome {
+    int code = 0;                       // exit code for this file (commands.h)
+    std::vector<std::string> messages;  // "FILE: warning: ..." and "FILE: error: ..." lines, in order
+    uint64_t events_in = 0, events_out = 0;
+    uint32_t tracks = 0;
+};
+
+// `print_to` receives Print() output.
+FileOutcome convert_file(const engine::Program& program, const Config& config, const std::string& input, const std::string& output, std::FILE* print_to);
+
+// The patch's diagnostics as convert shows them: every port exists there (port = track), so the
+// check's warnings about output ports beyond out_ports, which concern live backends, are left out.
+std::string convert_diagnostics(const Compilation& c);
+
+// `mdc run` of a patch whose entry point is process_file(infile, outfile, patch): the conversion,
+// with the file names relative to the current folder (as mididings' Python opens them).
+int run_process_file(const engine::Program& program, const CheckedPatch& checked);
+
+}  // namespace mdc::cli
