@@ -104,9 +104,9 @@ int run_convert(const ConvertArgs& args) {
         fmt::print(stderr, "{}: error: {}\n", name, err);
         return exit_io;
     }
-    auto c = compile_source(name, std::move(text));
+    auto c = compile_source(name, std::move(text), /*any_port=*/true);  // ports are tracks
     ProgramResult r = compile_program(*c, args.opt_level, /*any_port=*/true);
-    std::fputs(convert_diagnostics(*c).c_str(), stderr);
+    std::fputs(render_all(c->diags, c->sources).c_str(), stderr);
     if (!r.internal_error.empty()) {
         fmt::print(stderr, "mdc: internal error: {}\n", r.internal_error);
         return exit_internal;

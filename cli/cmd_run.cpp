@@ -79,7 +79,7 @@ int run_run(const RunArgs& args) {
     }
     auto c = compile_source(args.file, std::move(text));
     ProgramResult r = compile_program(*c, args.opt_level);
-    std::fputs((c->checked.process_file ? convert_diagnostics(*c) : render_all(c->diags, c->sources)).c_str(), stderr);
+    std::fputs(render_all(c->diags, c->sources).c_str(), stderr);
     if (!r.internal_error.empty()) {
         fmt::print(stderr, "mdc: internal error: {}\n", r.internal_error);
         return exit_internal;

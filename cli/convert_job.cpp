@@ -69,15 +69,6 @@ FileOutcome convert_file(const engine::Program& program, const Config& config, c
     return r;
 }
 
-std::string convert_diagnostics(const Compilation& c) {
-    DiagSink shown;
-    for (const Diagnostic& d : c.diags.all()) {
-        if (d.severity == Severity::Warning && d.message.starts_with("output port ") && d.message.ends_with(" does not exist")) continue;
-        (d.severity == Severity::Error ? shown.error(d.span, d.message) : shown.warning(d.span, d.message)) = d;
-    }
-    return render_all(shown, c.sources);
-}
-
 int run_process_file(const engine::Program& program, const CheckedPatch& checked) {
     const ProcessFileSpec& spec = *checked.process_file;
     FileOutcome r = convert_file(program, checked.config, spec.infile, spec.outfile, stdout);

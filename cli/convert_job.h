@@ -25,10 +25,6 @@ struct FileOutcome {
 // `print_to` receives Print() output.
 FileOutcome convert_file(const engine::Program& program, const Config& config, const std::string& input, const std::string& output, std::FILE* print_to);
 
-// The patch's diagnostics as convert shows them: every port exists there (port = track), so the
-// check's warnings about output ports beyond out_ports, which concern live backends, are left out.
-std::string convert_diagnostics(const Compilation& c);
-
 // `mdc run` of a patch whose entry point is process_file(infile, outfile, patch): the conversion,
 // with the file names relative to the current folder (as mididings' Python opens them).
 int run_process_file(const engine::Program& program, const CheckedPatch& checked);

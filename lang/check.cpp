@@ -96,7 +96,7 @@ CheckOutcome check_patch_source(const std::string& name, std::string text, const
     return outcome(*compile_source(name, std::move(text)));
 }
 
-std::unique_ptr<Compilation> compile_source(const std::string& name, std::string text) {
+std::unique_ptr<Compilation> compile_source(const std::string& name, std::string text, bool any_port) {
     auto c = std::make_unique<Compilation>();
     uint32_t f = c->sources.add(name, std::move(text));
     c->module = parse_module(c->sources, f, c->diags);
@@ -104,7 +104,9 @@ std::unique_ptr<Compilation> compile_source(const std::string& name, std::string
     eval_options.patch_dir = std::filesystem::path(name).parent_path().string();
     c->checked = Evaluator(c->sources, c->diags, eval_options).run(c->module);
     // What the static types prove (warnings) only makes sense for a patch without errors.
-    if (c->diags.error_count() == 0) c->graph = ir::build(c->checked, c->diags);
+    ir::BuildOptions build;
+    build.any_port_input = any_port;
+    if (c->diags.error_count() == 0) c->graph = ir::build(c->checked, c->diags, build);
     return c;
 }
 

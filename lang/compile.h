@@ -22,8 +22,9 @@ struct Compilation {
     ir::Graph graph;  // empty when there are errors
 };
 
-// `name` is used in diagnostics; Python modules resolve from its folder.
-std::unique_ptr<Compilation> compile_source(const std::string& name, std::string text);
+// `name` is used in diagnostics; Python modules resolve from its folder. `any_port`: events may
+// come from and go to any port (convert, where ports are tracks): no warning about port numbers.
+std::unique_ptr<Compilation> compile_source(const std::string& name, std::string text, bool any_port = false);
 
 struct ProgramResult {
     std::optional<engine::Program> program;  // empty after an error (reported into c.diags) or a pass bug

@@ -239,7 +239,11 @@ Graph build(const CheckedPatch& checked, DiagSink& diags, const BuildOptions& op
         add_root("process_file", checked.process_file->patch, RootRole::ProcessFile);
     }
     retype(g);
-    if (!too_large) check_graph(g, checked, diags, options);
+    if (!too_large) {  // a process_file patch's ports are the file's tracks: any number goes
+        BuildOptions check = options;
+        check.any_port_input = check.any_port_input || checked.process_file.has_value();
+        check_graph(g, checked, diags, check);
+    }
     return g;
 }
 
