@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -50,12 +51,30 @@ void PatchWatcher::start(drivers::EngineSwap& swap) {
     thread_ = std::thread([this, &swap] { run(swap); });
 }
 
+// The files a patch depends on: the patch, and the Python modules it imports.
+std::vector<std::filesystem::path> PatchWatcher::watched_files() const {
+    namespace fs = std::filesystem;
+    std::vector<fs::path> files = {fs::absolute(args_.file)};
+    const LoadedPatch& newest = waiting_ ? *waiting_ : *patches_.back();
+    for (const std::string& m : newest.compilation->checked.python_modules) files.push_back(fs::absolute(m));
+    return files;
+}
+
 void PatchWatcher::run(drivers::EngineSwap& swap) {
     namespace fs = std::filesystem;
-    const fs::path file = fs::absolute(args_.file);
     int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    if (fd < 0 || inotify_add_watch(fd, file.parent_path().c_str(), IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE) < 0) {
-        fmt::print(stderr, "mdc: warning: cannot watch {} for changes; --watch is off\n", file.string());
+    std::vector<fs::path> files;
+    std::map<int, fs::path> folders;  // inotify watch -> folder
+    auto watch = [&] {  // (again after a reload: the imports may have changed)
+        files = watched_files();
+        for (const fs::path& f : files) {
+            int w = inotify_add_watch(fd, f.parent_path().c_str(), IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE);
+            if (w >= 0) folders[w] = f.parent_path();
+        }
+    };
+    if (fd >= 0) watch();
+    if (fd < 0 || folders.empty()) {
+        fmt::print(stderr, "mdc: warning: cannot watch {} for changes; --watch is off\n", args_.file);
         if (fd >= 0) close(fd);
         return;
     }
@@ -68,7 +87,10 @@ void PatchWatcher::run(drivers::EngineSwap& swap) {
             while ((n = read(fd, buf, sizeof buf)) > 0)
                 for (char* at = buf; at < buf + n;) {
                     auto* e = reinterpret_cast<inotify_event*>(at);
-                    if (e->len && file.filename() == e->name) changed = true;
+                    if (e->len && folders.count(e->wd)) {
+                        const fs::path changed_file = folders[e->wd] / e->name;
+                        for (const fs::path& f : files) changed = changed || f == changed_file;
+                    }
                     at += sizeof(inotify_event) + e->len;
                 }
         }
@@ -76,6 +98,7 @@ void PatchWatcher::run(drivers::EngineSwap& swap) {
             poll(&p, 0, 50);  // editors write in several steps: let them finish
             while (read(fd, buf, sizeof buf) > 0) {}
             reload(swap);
+            watch();
         }
         if (waiting_ && swap.offer(waiting_->engine.get())) {
             fmt::print(stderr, "mdc: {} reloaded\n", args_.file);

@@ -1,5 +1,5 @@
-// `mdc run --watch`: watches the patch file (inotify on its folder, so editors that save by
-// renaming are seen too), recompiles it when it changes and, if it checks and needs no restart,
+// `mdc run --watch`: watches the patch file and the Python modules it imports (inotify on their
+// folders, so editors that save by renaming are seen too), recompiles the patch when one changes and, if it checks and needs no restart,
 // offers the new engine to the running driver (drivers/engine_swap.h). A broken edit prints its
 // diagnostics and the running patch stays; an edit of the backend, ports or client name says a
 // restart is needed. Engines the swap retires are freed here, off the engine thread; their
@@ -7,6 +7,7 @@
 #pragma once
 
 #include <atomic>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <thread>
@@ -40,6 +41,7 @@ private:
     void run(drivers::EngineSwap& swap);
     void reload(drivers::EngineSwap& swap);
     void free_retired(drivers::EngineSwap& swap);
+    std::vector<std::filesystem::path> watched_files() const;
 
     const RunArgs& args_;
     std::vector<std::unique_ptr<LoadedPatch>> patches_;  // the first is the one started with
