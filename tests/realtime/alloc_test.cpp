@@ -17,28 +17,11 @@
 #include "engine/engine.h"
 #include "lang/check.h"
 #include "lang/compile.h"
+#include "support/counting_new.h"
 #include "support/random_events.h"
 
-namespace {
-thread_local bool in_realtime = false;
-std::atomic<uint64_t> realtime_allocations{0};
-}  // namespace
-
-void* operator new(std::size_t n) {
-    if (in_realtime) realtime_allocations.fetch_add(1, std::memory_order_relaxed);
-    if (void* p = std::malloc(n ? n : 1)) return p;
-    throw std::bad_alloc();
-}
-void* operator new[](std::size_t n) { return operator new(n); }
-void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
-    if (in_realtime) realtime_allocations.fetch_add(1, std::memory_order_relaxed);
-    return std::malloc(n ? n : 1);
-}
-void* operator new[](std::size_t n, const std::nothrow_t& t) noexcept { return operator new(n, t); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+using mdc::testing::in_realtime_section;
+using mdc::testing::realtime_allocations;
 
 using namespace mdc;
 
@@ -80,10 +63,10 @@ TEST_CASE("the per-event path makes no heap allocation") {
         auto stream = testing::random_stream(7 + static_cast<uint64_t>(level), 200000, 2);
         uint64_t outputs = 0;
         realtime_allocations = 0;
-        in_realtime = true;
+        in_realtime_section = true;
         outputs += engine.start().size();
         for (const engine::Event& e : stream.events) outputs += engine.process(e).size();
-        in_realtime = false;
+        in_realtime_section = false;
         INFO("level -O" << level);
         CHECK(realtime_allocations.load() == 0);
         // the stream really went everywhere
@@ -121,14 +104,14 @@ TEST_CASE("draining the inbox while another thread posts makes no heap allocatio
     realtime_allocations = 0;
     auto count = [&](std::span<const engine::Event> events) { outputs += events.size(); };
     while (!done.load()) {
-        in_realtime = true;
+        in_realtime_section = true;
         messages += engine.drain(inbox, 0, count);
-        in_realtime = false;
+        in_realtime_section = false;
     }
     producer.join();
-    in_realtime = true;
+    in_realtime_section = true;
     messages += engine.drain(inbox, 0, count);
-    in_realtime = false;
+    in_realtime_section = false;
     CHECK(realtime_allocations.load() == 0);
     CHECK(messages == stream.events.size());
     CHECK(outputs > stream.events.size() / 2);
@@ -136,9 +119,9 @@ TEST_CASE("draining the inbox while another thread posts makes no heap allocatio
 
 TEST_CASE("the counter sees an allocation in the realtime section") {
     realtime_allocations = 0;
-    in_realtime = true;
+    in_realtime_section = true;
     void* p = ::operator new(16);  // a direct call: new-expressions may be elided
-    in_realtime = false;
+    in_realtime_section = false;
     ::operator delete(p);
     CHECK(realtime_allocations.load() == 1);
 }
