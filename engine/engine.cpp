@@ -30,14 +30,19 @@ void Engine::begin_cycle() {
     arena_used_ = 0;
 }
 
-const uint8_t* Engine::keep_sysex(const uint8_t* data, uint32_t size) {
+uint8_t* Engine::arena_alloc(uint32_t size) {
     if (size > arena_.size() - arena_used_) {
         ++stats_.sysex_overflow;
         return nullptr;
     }
     uint8_t* out = arena_.data() + arena_used_;
-    std::memcpy(out, data, size);
     arena_used_ += size;
+    return out;
+}
+
+const uint8_t* Engine::keep_sysex(const uint8_t* data, uint32_t size) {
+    uint8_t* out = arena_alloc(size);
+    if (out) std::memcpy(out, data, size);
     return out;
 }
 

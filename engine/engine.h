@@ -117,6 +117,7 @@ private:
         return true;
     }
     const uint8_t* keep_sysex(const uint8_t* data, uint32_t size);
+    uint8_t* arena_alloc(uint32_t size);  // room for SysEx made while processing; null (counted) when full
     int32_t slot_for(const Event& in);
     int32_t find_slot(int32_t scene, int32_t subscene) const;
     int32_t subscene_count(int32_t scene) const;
@@ -131,6 +132,7 @@ private:
     void replace_inputs(uint32_t begin, uint32_t inputs_end);
     void run_process(int32_t index, uint32_t begin);
     void run_deferred(int32_t index, uint32_t begin, Deferred::Kind kind, bool consume);
+    void run_ctrl_to_sysex(const Instr& in, uint32_t begin);
 };
 
 // Sanitize's rules for one event (mididings.md 1.6 and PRODUCT.md's deviations): false means drop

@@ -68,6 +68,7 @@ void Engine::run(int32_t index, uint32_t begin) {
         top_ = begin;
         return;
     case OpCode::Process: run_process(index, begin); return;
+    case OpCode::CtrlToSysEx: run_ctrl_to_sysex(in, begin); return;
     case OpCode::Call: run_deferred(index, begin, (in.flags & 1) ? Deferred::Kind::CallThread : Deferred::Kind::Call, true); return;
     case OpCode::System: run_deferred(index, begin, Deferred::Kind::System, true); return;
     case OpCode::Print: run_deferred(index, begin, Deferred::Kind::Print, false); return;
@@ -188,6 +189,27 @@ void Engine::run_process(int32_t index, uint32_t begin) {
     for (uint32_t i = begin; i < inputs_end; ++i)
         if (!hooks_.process || !hooks_.process(hooks_.context, index, buffer_[i], sink)) ++stats_.hook_failures;
     replace_inputs(begin, inputs_end);
+}
+
+// CtrlToSysEx: the matching controllers become SysEx built in the arena; other events pass.
+void Engine::run_ctrl_to_sysex(const Instr& in, uint32_t begin) {
+    Event* buf = buffer_.data();
+    uint32_t out = begin;
+    for (uint32_t i = begin; i < top_; ++i) {
+        Event e = buf[i];
+        if (e.type == CTRL && e.data1 == in.a) {
+            const auto size = static_cast<uint32_t>(in.d);
+            uint8_t* bytes = arena_alloc(size);
+            if (!bytes) continue;  // counted: the arena is full
+            ctrl_to_sysex(bytes, program_.bytes.data() + in.c, size, static_cast<uint32_t>(in.b), e.data2, in.e);
+            e.type = SYSEX;
+            e.channel = e.data1 = e.data2 = 0;
+            e.sysex = bytes;
+            e.sysex_size = size;
+        }
+        buf[out++] = e;
+    }
+    top_ = out;
 }
 
 void Engine::run_deferred(int32_t index, uint32_t begin, Deferred::Kind kind, bool consume) {

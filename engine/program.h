@@ -39,6 +39,7 @@ namespace mdc::engine {
     X(CtrlRange, "ctrl.range", "a: ctrl, b: min, c: max, d: in_min, e: in_max")                          \
     X(CtrlCurve, "ctrl.curve", "a: ctrl, sub: transform, f: parameter")                                  \
     X(PitchbendRange, "pitchbend.range", "a: min, b: max, c: in_min, d: in_max")                         \
+    X(CtrlToSysEx, "ctrl.to_sysex", "a: ctrl, b: index, c: bytes, d: size, e: checksum start (-1: none)")          \
     X(Generate, "generate", "sub: type bit, a..d: port channel data1 data2 (SysEx: c bytes, d size), flags: which are EVENT_* fields") \
     X(Sanitize, "sanitize", "")                                                                          \
     X(SceneSwitch, "scene.switch", "a: number, flags: 1 EVENT_* field, 2 offset")                       \

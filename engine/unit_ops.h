@@ -98,4 +98,16 @@ inline void pitchbend_range(Event& ev, int lo, int hi, int in_lo, int in_hi) {
     ev.data2 = ev.data2 >= 0 ? map_range<int>(ev.data2, 0, in_hi, 0, hi) : map_range<int>(ev.data2, in_lo, 0, lo, 0);
 }
 
+// CtrlToSysEx (mididings.extra): the SysEx template with a controller value at `index` and, from
+// `checksum_start` (-1: none), a Roland checksum (128 - sum of bytes[start:-2]) % 128 in the byte
+// before F7. `out` holds `size` bytes.
+inline void ctrl_to_sysex(uint8_t* out, const uint8_t* tmpl, uint32_t size, uint32_t index, int value, int32_t checksum_start) {
+    for (uint32_t i = 0; i < size; ++i) out[i] = tmpl[i];
+    out[index] = static_cast<uint8_t>(std::clamp(value, 0, 127));
+    if (checksum_start < 0) return;
+    int sum = 0;
+    for (uint32_t i = static_cast<uint32_t>(checksum_start); i + 2 < size; ++i) sum += out[i];
+    out[size - 2] = static_cast<uint8_t>(((128 - sum) % 128 + 128) % 128);
+}
+
 }  // namespace mdc::engine

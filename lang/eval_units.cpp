@@ -183,6 +183,22 @@ Value Evaluator::call_unit(const UnitInfo& unit, Arguments args) {
         if (!keep_written) values[j] = std::move(checked);
     }
     if (bad) return Value::error(span);
+    if (unit.name == "CtrlToSysEx") {
+        // The value's byte and the checksum's first byte are data bytes of the template (Python-
+        // style indices: negative ones count from the end); normalised here for the engine.
+        const auto size = static_cast<int64_t>(values[1].s.size());
+        for (size_t j : {size_t{2}, size_t{3}}) {
+            Value& v = values[j];
+            if (!v.is_int()) continue;  // checksum_start=None
+            const int64_t i = v.i < 0 ? size + v.i : v.i;
+            if (i < 1 || i > size - 2) {
+                diags_.error(v.span, fmt::format("{} {} is not a data byte of the {}-byte SysEx (1..{}, or -{}..-2)", ov.params[j].name, v.i,
+                                                 size, size - 2, size - 1));
+                return Value::error(span);
+            }
+            v.i = i;
+        }
+    }
     if (unit.name == "PerChannel") {
         // A helper object that Process/Call call: one factory-made object per port and channel.
         Value f = Value::make(Value::Kind::PyRef, span);

@@ -460,6 +460,15 @@ int32_t Lowerer::unit(const ir::Node& n) {
         in.b = a[1].is(Value::Kind::Str) ? (a[1].s == "in" ? 1 : 2) : 0;
         return emit(in, n.span);
     }
+    if (name == "CtrlToSysEx") {  // indices checked and made non-negative by the evaluator
+        in.op = OpCode::CtrlToSysEx;
+        in.a = static_cast<int32_t>(a[0].i);
+        in.b = static_cast<int32_t>(a[2].i);
+        in.c = bytes(a[1].s);
+        in.d = static_cast<int32_t>(a[1].s.size());
+        in.e = a[3].is(Value::Kind::None) ? -1 : static_cast<int32_t>(a[3].i);
+        return emit(in, n.span);
+    }
     diags_.error(n.span, fmt::format("the engine cannot run {} yet", name))
         .note("this unit of mididings.extra is checked, but not yet implemented natively; remove it to run the patch");
     failed_ = true;
