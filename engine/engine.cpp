@@ -19,7 +19,7 @@ bool EventSink::push(const Event& e) {
 
 Engine::Engine(const Program& program, Hooks hooks, EngineOptions options)
     : program_(program), hooks_(hooks), options_(options), buffer_(std::max(options.max_events, 16u)), hashes_(buffer_.size()), arena_(options.sysex_arena),
-      single_(program), routes_(std::bit_ceil(std::max(options.note_routes, 16u))) {
+      single_(program), state_(program.state_size, -1), routes_(std::bit_ceil(std::max(options.note_routes, 16u))) {
     // With one scene slot every event goes to it: nothing to remember.
     track_routes_ = program_.scenes.size() > 1;
     capacity_ = static_cast<uint32_t>(buffer_.size());

@@ -101,6 +101,7 @@ private:
     std::vector<uint8_t> arena_;
     uint32_t arena_used_ = 0;
     SingleEventCode single_;
+    std::vector<int32_t> state_;  // the units' state (Program::state_size slots)
     NoteRoutes routes_;
     bool track_routes_ = false;
     int32_t current_ = -1;  // scene slot
@@ -133,6 +134,7 @@ private:
     void run_process(int32_t index, uint32_t begin);
     void run_deferred(int32_t index, uint32_t begin, Deferred::Kind kind, bool consume);
     void run_ctrl_to_sysex(const Instr& in, uint32_t begin);
+    void run_suppress_pc(const Instr& in, uint32_t begin);
 };
 
 // Sanitize's rules for one event (mididings.md 1.6 and PRODUCT.md's deviations): false means drop

@@ -69,6 +69,7 @@ void Engine::run(int32_t index, uint32_t begin) {
         return;
     case OpCode::Process: run_process(index, begin); return;
     case OpCode::CtrlToSysEx: run_ctrl_to_sysex(in, begin); return;
+    case OpCode::SuppressPC: run_suppress_pc(in, begin); return;
     case OpCode::Call: run_deferred(index, begin, (in.flags & 1) ? Deferred::Kind::CallThread : Deferred::Kind::Call, true); return;
     case OpCode::System: run_deferred(index, begin, Deferred::Kind::System, true); return;
     case OpCode::Print: run_deferred(index, begin, Deferred::Kind::Print, false); return;
@@ -208,6 +209,23 @@ void Engine::run_ctrl_to_sysex(const Instr& in, uint32_t begin) {
             e.sysex_size = size;
         }
         buf[out++] = e;
+    }
+    top_ = out;
+}
+
+// SuppressPC: a program change equal to the last one on its port and channel is dropped. Ports
+// beyond Program::state_ports are not remembered: their program changes all pass.
+void Engine::run_suppress_pc(const Instr& in, uint32_t begin) {
+    Event* buf = buffer_.data();
+    uint32_t out = begin;
+    for (uint32_t i = begin; i < top_; ++i) {
+        const Event& e = buf[i];
+        if (e.type == PROGRAM && e.port >= 0 && e.port < Program::state_ports && e.channel >= 0 && e.channel < 16) {
+            int32_t& last = state_[static_cast<size_t>(in.a + e.port * 16 + e.channel)];
+            if (last == e.data2) continue;
+            last = e.data2;
+        }
+        buf[out++] = buf[i];
     }
     top_ = out;
 }

@@ -39,6 +39,7 @@ namespace mdc::engine {
     X(CtrlRange, "ctrl.range", "a: ctrl, b: min, c: max, d: in_min, e: in_max")                          \
     X(CtrlCurve, "ctrl.curve", "a: ctrl, sub: transform, f: parameter")                                  \
     X(PitchbendRange, "pitchbend.range", "a: min, b: max, c: in_min, d: in_max")                         \
+    X(SuppressPC, "suppress.pc", "a: state (the last program per port < 64 and channel)")                       \
     X(CtrlToSysEx, "ctrl.to_sysex", "a: ctrl, b: index, c: bytes, d: size, e: checksum start (-1: none)")          \
     X(Generate, "generate", "sub: type bit, a..d: port channel data1 data2 (SysEx: c bytes, d size), flags: which are EVENT_* fields") \
     X(Sanitize, "sanitize", "")                                                                          \
@@ -107,6 +108,8 @@ struct Program {
     uint32_t out_ports = 1;         // Sanitize's bound where the backend has one
     int data_offset = 1;            // for printing user numbers
     bool has_python = false;        // Process, Call, System with a callable, Print(string=f)
+    uint32_t state_size = 0;        // int32 slots of unit state (SuppressPC, ...), all -1 at start
+    static constexpr int32_t state_ports = 64;  // ports that per-port-and-channel state covers
 
     // Adds an instruction with its span; returns its index.
     int32_t add(const Instr& i, SourceRef span) {

@@ -460,6 +460,12 @@ int32_t Lowerer::unit(const ir::Node& n) {
         in.b = a[1].is(Value::Kind::Str) ? (a[1].s == "in" ? 1 : 2) : 0;
         return emit(in, n.span);
     }
+    if (name == "SuppressPC") {
+        in.op = OpCode::SuppressPC;
+        in.a = static_cast<int32_t>(p_.state_size);
+        p_.state_size += Program::state_ports * 16;
+        return emit(in, n.span);
+    }
     if (name == "CtrlToSysEx") {  // indices checked and made non-negative by the evaluator
         in.op = OpCode::CtrlToSysEx;
         in.a = static_cast<int32_t>(a[0].i);
