@@ -1,0 +1,535 @@
+// The embedded interpreter and the callbacks (see runtime.h). mdc's own state lives in
+// Runtime::State, reached from the `_mdc` module through its module state, never a global.
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include "runtime.h"
+
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "mididings_source.h"
+
+namespace mdc::python {
+
+namespace {
+
+// Installs mididings, mididings.constants, .event and .engine into sys.modules from source.
+constexpr std::string_view bootstrap_source = R"PY(
+import sys, types, inspect
+
+def _install(sources):
+    pkg = types.ModuleType('mididings')
+    pkg.__path__ = []
+    sys.modules['mididings'] = pkg
+    for name in ('constants', 'event', 'engine'):
+        m = types.ModuleType('mididings.' + name)
+        sys.modules['mididings.' + name] = m
+        exec(compile(sources[name], '<mdc: mididings.%s>' % name, 'exec'), m.__dict__)
+        setattr(pkg, name, m)
+    exec(compile(sources['package'], '<mdc: mididings>', 'exec'), pkg.__dict__)
+
+def _takes_event(f, args, kwargs):
+    try:
+        sig = inspect.signature(f)
+    except (TypeError, ValueError):
+        return True
+    try:
+        sig.bind(None, *args, **kwargs)
+        return True
+    except TypeError:
+        pass
+    try:
+        sig.bind(*args, **kwargs)
+        return False
+    except TypeError:
+        return True
+)PY";
+
+struct Ref {  // an owned PyObject*
+    PyObject* p = nullptr;
+    Ref() = default;
+    explicit Ref(PyObject* o) : p(o) {}
+    Ref(const Ref&) = delete;
+    Ref& operator=(const Ref&) = delete;
+    Ref(Ref&& o) noexcept : p(o.p) { o.p = nullptr; }
+    Ref& operator=(Ref&& o) noexcept { std::swap(p, o.p); return *this; }
+    ~Ref() { Py_XDECREF(p); }
+    explicit operator bool() const { return p != nullptr; }
+};
+
+std::string fetch_error_text() {  // the pending exception as "Type: message"; clears it
+    PyObject *t, *v, *tb;
+    PyErr_Fetch(&t, &v, &tb);
+    PyErr_NormalizeException(&t, &v, &tb);
+    std::string text = "unknown error";
+    if (v) {
+        Ref s(PyObject_Str(v));
+        const char* name = t ? reinterpret_cast<PyTypeObject*>(t)->tp_name : "Exception";
+        if (s && PyUnicode_Check(s.p)) text = fmt::format("{}: {}", name, PyUnicode_AsUTF8(s.p));
+        else text = name;
+    }
+    PyErr_Clear();
+    Py_XDECREF(t), Py_XDECREF(v), Py_XDECREF(tb);
+    return text;
+}
+
+}  // namespace
+
+struct Runtime::State {
+    StartOptions options;
+    int data_offset = 1;  // of the program bound or attached last (module code runs before attach)
+    Ref mdc_module;     // _mdc
+    Ref event_module;   // mididings.event
+    Ref midi_event;     // mididings.event.MidiEvent
+    Ref raw;            // mididings.event._raw
+    Ref namespace_;     // lambdas' globals: the names of `from mididings import *`
+    Ref takes_event;    // _takes_event(f)
+    Bound* current = nullptr;
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+};
+
+namespace {
+
+Runtime::State& state_of(PyObject* module) { return **static_cast<Runtime::State**>(PyModule_GetState(module)); }
+
+Bound* running(PyObject* module) {
+    Bound* b = state_of(module).current;
+    if (!b || !b->engine()) {
+        PyErr_SetString(PyExc_RuntimeError, "the mdc engine is not running");
+        return nullptr;
+    }
+    return b;
+}
+
+int offset_of(PyObject* module) { return state_of(module).data_offset; }
+
+// A MidiEvent (or a subclass) as an engine event; its SysEx bytes go to `sysex`.
+bool to_event(Runtime::State& st, PyObject* obj, engine::Event& e, std::vector<uint8_t>& sysex) {
+    int is = PyObject_IsInstance(obj, st.midi_event.p);
+    if (is <= 0) {
+        if (is == 0) PyErr_Format(PyExc_TypeError, "expected a MidiEvent, not %s", Py_TYPE(obj)->tp_name);
+        return false;
+    }
+    auto get = [&](const char* name, long& out) {
+        Ref v(PyObject_GetAttrString(obj, name));
+        if (!v) return false;
+        out = PyLong_AsLong(v.p);
+        return !(out == -1 && PyErr_Occurred());
+    };
+    long type, port, channel, data1, data2;
+    if (!get("type", type) || !get("_port", port) || !get("_channel", channel) || !get("data1", data1) || !get("data2", data2)) return false;
+    e.type = static_cast<uint32_t>(type);
+    e.port = static_cast<int32_t>(port);
+    e.channel = static_cast<int32_t>(channel);
+    e.data1 = static_cast<int32_t>(data1);
+    e.data2 = static_cast<int32_t>(data2);
+    sysex.clear();
+    if (e.type == engine::SYSEX) {
+        Ref b(PyObject_GetAttrString(obj, "_sysex"));
+        if (!b) return false;
+        char* data;
+        Py_ssize_t n;
+        if (PyBytes_AsStringAndSize(b.p, &data, &n) < 0) return false;
+        sysex.assign(reinterpret_cast<uint8_t*>(data), reinterpret_cast<uint8_t*>(data) + n);
+    }
+    e.sysex = sysex.empty() ? nullptr : sysex.data();
+    e.sysex_size = static_cast<uint32_t>(sysex.size());
+    return true;
+}
+
+PyObject* m_data_offset(PyObject* m, PyObject*) { return PyLong_FromLong(offset_of(m)); }
+
+PyObject* m_switch_scene(PyObject* m, PyObject* args) {
+    long scene;
+    PyObject* sub = Py_None;
+    if (!PyArg_ParseTuple(args, "l|O", &scene, &sub)) return nullptr;
+    Bound* b = running(m);
+    if (!b) return nullptr;
+    long subscene = -1;
+    if (sub != Py_None) {
+        subscene = PyLong_AsLong(sub);
+        if (subscene == -1 && PyErr_Occurred()) return nullptr;
+        subscene -= offset_of(m);
+    }
+    b->engine()->request_switch(static_cast<int32_t>(scene - offset_of(m)), static_cast<int32_t>(subscene));
+    Py_RETURN_NONE;
+}
+
+PyObject* m_switch_subscene(PyObject* m, PyObject* args) {
+    long sub;
+    if (!PyArg_ParseTuple(args, "l", &sub)) return nullptr;
+    Bound* b = running(m);
+    if (!b) return nullptr;
+    b->engine()->request_switch(b->engine()->current_scene(), static_cast<int32_t>(sub - offset_of(m)));
+    Py_RETURN_NONE;
+}
+
+PyObject* m_current_scene(PyObject* m, PyObject*) {
+    Bound* b = running(m);
+    return b ? PyLong_FromLong(b->engine()->current_scene() + offset_of(m)) : nullptr;
+}
+
+PyObject* m_current_subscene(PyObject* m, PyObject*) {
+    Bound* b = running(m);
+    return b ? PyLong_FromLong(b->engine()->current_subscene() + offset_of(m)) : nullptr;
+}
+
+// {number: (name, [subscene names])}: a scene with subscenes lists their names; a plain scene none.
+PyObject* m_scenes(PyObject* m, PyObject*) {
+    Bound* b = running(m);
+    if (!b) return nullptr;
+    const auto& slots = b->engine()->program().scenes;
+    Ref d(PyDict_New());
+    for (size_t i = 0; i < slots.size();) {
+        size_t j = i;
+        while (j < slots.size() && slots[j].number == slots[i].number) ++j;
+        Ref subs(PyList_New(0));
+        if (j - i > 1 || slots[i].subscene > 0)
+            for (size_t k = i; k < j; ++k) {
+                Ref s(PyUnicode_FromString(slots[k].name.c_str()));
+                PyList_Append(subs.p, s.p);
+            }
+        Ref key(PyLong_FromLong(slots[i].number + offset_of(m)));
+        Ref value(Py_BuildValue("(sO)", slots[i].name.c_str(), subs.p));
+        if (!key || !value || PyDict_SetItem(d.p, key.p, value.p) < 0) return nullptr;
+        i = j;
+    }
+    return std::exchange(d.p, nullptr);
+}
+
+PyObject* m_output_event(PyObject* m, PyObject* args) {
+    PyObject* ev;
+    if (!PyArg_ParseTuple(args, "O", &ev)) return nullptr;
+    Bound* b = running(m);
+    if (!b) return nullptr;
+    if (!b->options().output_event) {
+        PyErr_SetString(PyExc_RuntimeError, "output_event() is not available in mdc convert (events leave only through the patch)");
+        return nullptr;
+    }
+    Bound::OwnedEvent o;
+    if (!to_event(state_of(m), ev, o.event, o.sysex)) return nullptr;
+    b->output_event(std::move(o));
+    Py_RETURN_NONE;
+}
+
+PyObject* port_names(const std::vector<PortConfig>& ports) {
+    Ref l(PyList_New(0));
+    for (const PortConfig& p : ports) {
+        Ref s(PyUnicode_FromString(p.name.c_str()));
+        PyList_Append(l.p, s.p);
+    }
+    return std::exchange(l.p, nullptr);
+}
+
+PyObject* m_in_ports(PyObject* m, PyObject*) {
+    Bound* b = running(m);
+    return b ? port_names(b->options().config.in_ports) : nullptr;
+}
+PyObject* m_out_ports(PyObject* m, PyObject*) {
+    Bound* b = running(m);
+    return b ? port_names(b->options().config.out_ports) : nullptr;
+}
+
+PyObject* m_time(PyObject* m, PyObject*) {
+    std::chrono::duration<double> t = std::chrono::steady_clock::now() - state_of(m).started;
+    return PyFloat_FromDouble(t.count());
+}
+
+PyMethodDef mdc_methods[] = {
+    {"data_offset", m_data_offset, METH_NOARGS, nullptr},
+    {"switch_scene", m_switch_scene, METH_VARARGS, nullptr},
+    {"switch_subscene", m_switch_subscene, METH_VARARGS, nullptr},
+    {"current_scene", m_current_scene, METH_NOARGS, nullptr},
+    {"current_subscene", m_current_subscene, METH_NOARGS, nullptr},
+    {"scenes", m_scenes, METH_NOARGS, nullptr},
+    {"output_event", m_output_event, METH_VARARGS, nullptr},
+    {"in_ports", m_in_ports, METH_NOARGS, nullptr},
+    {"out_ports", m_out_ports, METH_NOARGS, nullptr},
+    {"time", m_time, METH_NOARGS, nullptr},
+    {nullptr, nullptr, 0, nullptr},
+};
+
+// CPython needs the definition to outlive the module: a constant, not mdc state.
+PyModuleDef mdc_module_def = {PyModuleDef_HEAD_INIT, "_mdc", "mdc's engine, for the mididings package", sizeof(Runtime::State*), mdc_methods,
+                              nullptr, nullptr, nullptr, nullptr};
+
+}  // namespace
+
+Runtime::Runtime(std::unique_ptr<State> state) : state_(std::move(state)) {}
+
+std::unique_ptr<Runtime> Runtime::start(const StartOptions& options, std::string& error) {
+    if (Py_IsInitialized()) {
+        error = "the Python interpreter is already running";
+        return nullptr;
+    }
+    PyConfig config;
+    PyConfig_InitIsolatedConfig(&config);
+    config.install_signal_handlers = 0;
+    config.buffered_stdio = 0;
+    config.write_bytecode = 0;  // no __pycache__ beside the user's modules
+    PyStatus status = Py_InitializeFromConfig(&config);
+    PyConfig_Clear(&config);
+    if (PyStatus_Exception(status)) {
+        error = fmt::format("cannot start Python: {}", status.err_msg ? status.err_msg : "unknown error");
+        return nullptr;
+    }
+    auto st = std::make_unique<State>();
+    st->options = options;
+    std::unique_ptr<Runtime> rt(new Runtime(std::move(st)));
+    State& s = *rt->state_;
+    auto fail = [&](const char* what) {
+        error = fmt::format("cannot start Python ({}): {}", what, fetch_error_text());
+        return nullptr;
+    };
+    s.mdc_module = Ref(PyModule_Create(&mdc_module_def));
+    if (!s.mdc_module) return fail("_mdc");
+    *static_cast<State**>(PyModule_GetState(s.mdc_module.p)) = &s;
+    PyObject* modules = PyImport_GetModuleDict();  // borrowed
+    if (PyDict_SetItemString(modules, "_mdc", s.mdc_module.p) < 0) return fail("_mdc");
+
+    if (options.print_to_stderr) PySys_SetObject("stdout", PySys_GetObject("stderr"));
+
+    Ref boot(PyDict_New());
+    PyDict_SetItemString(boot.p, "__builtins__", PyEval_GetBuiltins());
+    Ref r(PyRun_String(std::string(bootstrap_source).c_str(), Py_file_input, boot.p, boot.p));
+    if (!r) return fail("bootstrap");
+    Ref sources(PyDict_New());
+    auto add = [&](const char* name, std::string_view src) {
+        Ref v(PyUnicode_FromStringAndSize(src.data(), static_cast<Py_ssize_t>(src.size())));
+        PyDict_SetItemString(sources.p, name, v.p);
+    };
+    add("constants", constants_source);
+    add("event", event_source);
+    add("engine", engine_source);
+    add("package", package_source);
+    Ref done(PyObject_CallOneArg(PyDict_GetItemString(boot.p, "_install"), sources.p));
+    if (!done) return fail("mididings");
+    s.takes_event = Ref(Py_NewRef(PyDict_GetItemString(boot.p, "_takes_event")));
+    s.event_module = Ref(PyImport_ImportModule("mididings.event"));
+    if (!s.event_module) return fail("mididings.event");
+    s.midi_event = Ref(PyObject_GetAttrString(s.event_module.p, "MidiEvent"));
+    s.raw = Ref(PyObject_GetAttrString(s.event_module.p, "_raw"));
+    Ref package(PyImport_ImportModule("mididings"));
+    if (!s.midi_event || !s.raw || !package) return fail("mididings");
+    s.namespace_ = Ref(PyDict_Copy(PyModule_GetDict(package.p)));
+    if (!s.namespace_) return fail("namespace");
+    PyDict_DelItemString(s.namespace_.p, "__name__");
+    PyDict_SetItemString(s.namespace_.p, "__name__", Ref(PyUnicode_FromString("__mdc_patch__")).p);
+    PyDict_SetItemString(s.namespace_.p, "__builtins__", PyEval_GetBuiltins());
+    return rt;
+}
+
+Runtime::~Runtime() {
+    state_->mdc_module = {}, state_->event_module = {}, state_->midi_event = {}, state_->raw = {};
+    state_->namespace_ = {}, state_->takes_event = {};
+    Py_FinalizeEx();
+}
+
+std::unique_ptr<Bound> Runtime::bind(const engine::Program& program, const SourceSet& sources, const BindOptions& options, DiagSink& diags) {
+    auto b = std::make_unique<Bound>(*state_, program, sources, options);
+    state_->data_offset = options.config.data_offset;
+    PyObject* sys_path = PySys_GetObject("path");  // borrowed
+    for (size_t i = options.paths.size(); i-- > 0;) {
+        Ref p(PyUnicode_DecodeFSDefault(options.paths[i].c_str()));
+        int there = p ? PySequence_Contains(sys_path, p.p) : -1;
+        if (there == 1 && PySequence_DelItem(sys_path, PySequence_Index(sys_path, p.p)) < 0) there = -1;
+        if (there < 0 || PyList_Insert(sys_path, 0, p.p) < 0) {
+            diags.error({}, fmt::format("cannot put {} on Python's sys.path: {}", options.paths[i], fetch_error_text()));
+            return nullptr;
+        }
+    }
+    bool ok = true;
+    for (size_t i = 0; i < program.code.size(); ++i) {
+        const engine::Instr& in = program.code[i];
+        bool callable = in.op == engine::OpCode::Process || in.op == engine::OpCode::Call ||
+                        ((in.op == engine::OpCode::System || in.op == engine::OpCode::PrintString) && (in.flags & 1));
+        if (!callable) continue;
+        const std::string& name = program.strings[static_cast<size_t>(in.a)];
+        const engine::SourceRef& ref = program.spans[i];
+        Span at{ref.file, ref.begin, ref.end};
+        Ref f;
+        if (name.starts_with("lambda")) {
+            Ref code(Py_CompileString(name.c_str(), b->where(static_cast<int32_t>(i)).c_str(), Py_eval_input));
+            if (code) f = Ref(PyEval_EvalCode(code.p, state_->namespace_.p, state_->namespace_.p));
+            if (!f) {
+                diags.error(at, fmt::format("this lambda does not compile: {}", fetch_error_text()));
+                ok = false;
+                continue;
+            }
+        } else {
+            size_t dot = name.rfind('.');
+            if (dot == std::string::npos) {
+                diags.error(at, fmt::format("'{}' names no Python module", name));
+                ok = false;
+                continue;
+            }
+            std::string module = name.substr(0, dot), attr = name.substr(dot + 1);
+            Ref m(PyImport_ImportModule(module.c_str()));
+            if (!m) {
+                diags.error(at, fmt::format("cannot import the Python module '{}': {}", module, fetch_error_text()));
+                ok = false;
+                continue;
+            }
+            f = Ref(PyObject_GetAttrString(m.p, attr.c_str()));
+            if (!f) {
+                PyErr_Clear();
+                diags.error(at, fmt::format("the Python module '{}' has no name '{}'", module, attr)).note(
+                    fmt::format("imported from {}", [&] {
+                        Ref file(PyObject_GetAttrString(m.p, "__file__"));
+                        if (file && PyUnicode_Check(file.p)) return std::string(PyUnicode_AsUTF8(file.p));
+                        PyErr_Clear();
+                        return std::string("(built in)");
+                    }()));
+                ok = false;
+                continue;
+            }
+        }
+        if (!PyCallable_Check(f.p)) {
+            diags.error(at, fmt::format("'{}' is not callable (it is a {})", name.starts_with("lambda") ? "this lambda" : name, Py_TYPE(f.p)->tp_name));
+            ok = false;
+            continue;
+        }
+        if ((in.op == engine::OpCode::Process || in.op == engine::OpCode::Call) && in.b > 0) {
+            const std::string& source = program.strings[static_cast<size_t>(in.b - 1)];
+            Ref code(Py_CompileString(source.c_str(), b->where(static_cast<int32_t>(i)).c_str(), Py_eval_input));
+            Ref pair(code ? PyEval_EvalCode(code.p, state_->namespace_.p, state_->namespace_.p) : nullptr);
+            if (!pair) {
+                diags.error(at, fmt::format("the extra arguments do not evaluate in Python: {}", fetch_error_text()));
+                ok = false;
+                continue;
+            }
+            b->args_[i] = Py_NewRef(PyTuple_GetItem(pair.p, 0));
+            b->kwargs_[i] = Py_NewRef(PyTuple_GetItem(pair.p, 1));
+        }
+        if (in.op == engine::OpCode::Call) {
+            Ref none_args(PyTuple_New(0)), none_kwargs(PyDict_New());
+            PyObject* args = b->args_[i] ? static_cast<PyObject*>(b->args_[i]) : none_args.p;
+            PyObject* kwargs = b->kwargs_[i] ? static_cast<PyObject*>(b->kwargs_[i]) : none_kwargs.p;
+            Ref takes(PyObject_CallFunctionObjArgs(state_->takes_event.p, f.p, args, kwargs, nullptr));
+            if (!takes) PyErr_Clear();
+            else if (!PyObject_IsTrue(takes.p)) b->no_event_[i] = true;
+        }
+        b->callables_[i] = std::exchange(f.p, nullptr);
+    }
+    if (!ok) return nullptr;
+    return b;
+}
+
+Bound::Bound(Runtime::State& state, const engine::Program& program, const SourceSet& sources, BindOptions options)
+    : state_(state), program_(program), sources_(sources), options_(std::move(options)), callables_(program.code.size(), nullptr), args_(program.code.size(), nullptr),
+      kwargs_(program.code.size(), nullptr), no_event_(program.code.size(), false) {}
+
+Bound::~Bound() {
+    if (state_.current == this) state_.current = nullptr;
+    for (auto* v : {&callables_, &args_, &kwargs_})
+        for (void* f : *v) Py_XDECREF(static_cast<PyObject*>(f));
+}
+
+void* Bound::invoke(int32_t instr, void* event) {
+    auto i = static_cast<size_t>(instr);
+    auto* f = static_cast<PyObject*>(callables_[i]);
+    if (!args_[i]) return event ? PyObject_CallOneArg(f, static_cast<PyObject*>(event)) : PyObject_CallNoArgs(f);
+    Ref head(event ? PyTuple_Pack(1, static_cast<PyObject*>(event)) : PyTuple_New(0));
+    Ref all(head ? PySequence_Concat(head.p, static_cast<PyObject*>(args_[i])) : nullptr);
+    return all ? PyObject_Call(f, all.p, static_cast<PyObject*>(kwargs_[i])) : nullptr;
+}
+
+void Bound::attach(engine::Engine* engine) {
+    engine_ = engine;
+    state_.current = engine ? this : nullptr;
+    state_.data_offset = options_.config.data_offset;
+}
+
+std::string Bound::where(int32_t instr) const {
+    const engine::SourceRef& ref = program_.spans[static_cast<size_t>(instr)];
+    if (ref.file == 0) return "<patch>";
+    const SourceFile& f = sources_.file(ref.file);
+    LineCol lc = f.line_col(ref.begin);
+    return fmt::format("{}:{}:{}", f.name(), lc.line, lc.col);
+}
+
+void* Bound::event_object(const engine::Event& ev) {
+    Ref sysex(PyBytes_FromStringAndSize(reinterpret_cast<const char*>(ev.sysex), ev.sysex ? ev.sysex_size : 0));
+    if (!sysex) return nullptr;
+    return PyObject_CallFunction(state_.raw.p, "IiiiiOK", ev.type, ev.port, ev.channel, ev.data1, ev.data2, sysex.p,
+                                 static_cast<unsigned long long>(ev.frame));
+}
+
+bool Bound::failed(int32_t instr, const char* unit) {
+    ++exceptions_;
+    PyObject *t, *v, *tb;
+    PyErr_Fetch(&t, &v, &tb);
+    PyErr_NormalizeException(&t, &v, &tb);
+    if (tb && v) PyException_SetTraceback(v, tb);
+    std::fflush(stdout);
+    fmt::print(stderr, "mdc: error: {} at {} raised an exception; the event is dropped\n", unit, where(instr));
+    std::fflush(stderr);
+    if (t) PyErr_Display(t, v, tb);
+    Py_XDECREF(t), Py_XDECREF(v), Py_XDECREF(tb);
+    PyErr_Clear();
+    return false;
+}
+
+bool Bound::process(int32_t instr, const engine::Event& in, engine::EventSink& out) {
+    Ref ev(static_cast<PyObject*>(event_object(in)));
+    if (!ev) return failed(instr, "Process");
+    Ref result(static_cast<PyObject*>(invoke(instr, ev.p)));
+    if (!result) return failed(instr, "Process");
+    if (result.p == Py_None) return true;
+    std::vector<Ref> items;
+    if (PyObject_IsInstance(result.p, state_.midi_event.p) == 1) {
+        items.push_back(std::move(result));
+    } else if (PyList_Check(result.p) || PyTuple_Check(result.p) || PyIter_Check(result.p)) {
+        Ref it(PyObject_GetIter(result.p));
+        if (!it) return failed(instr, "Process");
+        while (PyObject* x = PyIter_Next(it.p)) items.emplace_back(x);
+        if (PyErr_Occurred()) return failed(instr, "Process");
+    } else {
+        PyErr_Format(PyExc_TypeError, "a Process function returns None, a MidiEvent, or a list, tuple or generator of MidiEvents, not %s",
+                     Py_TYPE(result.p)->tp_name);
+        return failed(instr, "Process");
+    }
+    std::vector<engine::Event> events(items.size());
+    std::vector<std::vector<uint8_t>> sysex(items.size());
+    for (size_t i = 0; i < items.size(); ++i) {
+        if (!to_event(state_, items[i].p, events[i], sysex[i])) return failed(instr, "Process");
+        events[i].frame = in.frame;
+    }
+    for (const engine::Event& e : events) out.push(e);
+    return true;
+}
+
+bool Bound::call(int32_t instr, const engine::Event& ev) {
+    Ref result;
+    if (no_event_[static_cast<size_t>(instr)]) {
+        result = Ref(static_cast<PyObject*>(invoke(instr, nullptr)));
+    } else {
+        Ref e(static_cast<PyObject*>(event_object(ev)));
+        if (!e) return failed(instr, "Call");
+        result = Ref(static_cast<PyObject*>(invoke(instr, e.p)));
+    }
+    return result ? true : failed(instr, "Call");
+}
+
+bool Bound::text(int32_t instr, const engine::Event& ev, std::string& out) {
+    const bool system = program_.code[static_cast<size_t>(instr)].op == engine::OpCode::System;
+    const char* unit = system ? "System" : "Print";
+    auto* f = static_cast<PyObject*>(callables_[static_cast<size_t>(instr)]);
+    Ref e(static_cast<PyObject*>(event_object(ev)));
+    if (!e) return failed(instr, unit);
+    Ref result(PyObject_CallOneArg(f, e.p));
+    if (!result) return failed(instr, unit);
+    if (system && !PyUnicode_Check(result.p)) {
+        PyErr_Format(PyExc_TypeError, "a System function returns the command as a str, not %s", Py_TYPE(result.p)->tp_name);
+        return failed(instr, unit);
+    }
+    Ref s(PyObject_Str(result.p));
+    const char* utf8 = s ? PyUnicode_AsUTF8(s.p) : nullptr;
+    if (!utf8) return failed(instr, unit);
+    out = utf8;
+    return true;
+}
+
+}  // namespace mdc::python
