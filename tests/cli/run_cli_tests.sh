@@ -77,6 +77,10 @@ expect 65 "a module that fails to import" -- sh -c "echo 'NoteOnEvent(1, 1, 60, 
 grep -q "broken.mdp:4:5: error: cannot import the Python module 'broken_module': RuntimeError: broken on purpose$" /tmp/mdc_cli_err.$$ \
   && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL a module that fails to import: message"; cat /tmp/mdc_cli_err.$$; }
 [ ! -s /tmp/mdc_cli_out.$$ ] && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL a module that fails to import: events were processed"; }
+expect 65 "Process under jack-rt" -- env JACK_DEFAULT_SERVER=mdc_no_such_server JACK_NO_START_SERVER=1 "$mdc" run --backend jack-rt "$py/text.mdp"
+grep -q "text.mdp:4:5: error: Process runs Python, which never runs on JACK's realtime thread (--backend jack-rt)$" /tmp/mdc_cli_err.$$ \
+  && grep -q "text.mdp:4:36: error: Process runs Python" /tmp/mdc_cli_err.$$ && grep -q "help: use --backend jack" /tmp/mdc_cli_err.$$ \
+  && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL Process under jack-rt: message"; cat /tmp/mdc_cli_err.$$; }
 rm -f /tmp/mdc_cli_out.$$ /tmp/mdc_cli_err.$$
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
