@@ -121,3 +121,10 @@ def ports(ev):
 def scaled(ev, factor, offset=0):
     ev.velocity = ev.velocity * factor + offset
     return ev
+
+
+def arguments_equal(ev, *args, **kwargs):
+    # the extra arguments as extra_arguments.mdp writes them, compared with Python's own literals
+    want_args = ("it's \\ \"q\"\n", 2.5, 3.0, -7, None, True, b'\x00A', [1, (2,), {'k': [3]}], NOTE | CTRL, {4, 5})
+    want_kwargs = {'name': 'x', 'nested': {'a': (1, 2)}}
+    return CtrlEvent(1, 1, 0, 1 if (args, kwargs) == (want_args, want_kwargs) else 0)
