@@ -86,6 +86,7 @@ struct Runtime::State {
     Ref raw;            // mididings.event._raw
     Ref namespace_;     // lambdas' globals: the names of `from mididings import *`
     Ref takes_event;    // _takes_event(f)
+    Ref field_names[6];  // interned: type, _port, _channel, data1, data2, _sysex
     Bound* current = nullptr;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
@@ -112,14 +113,14 @@ bool to_event(Runtime::State& st, PyObject* obj, engine::Event& e, std::vector<u
         if (is == 0) PyErr_Format(PyExc_TypeError, "expected a MidiEvent, not %s", Py_TYPE(obj)->tp_name);
         return false;
     }
-    auto get = [&](const char* name, long& out) {
-        Ref v(PyObject_GetAttrString(obj, name));
+    auto get = [&](int field, long& out) {
+        Ref v(PyObject_GetAttr(obj, st.field_names[field].p));
         if (!v) return false;
         out = PyLong_AsLong(v.p);
         return !(out == -1 && PyErr_Occurred());
     };
     long type, port, channel, data1, data2;
-    if (!get("type", type) || !get("_port", port) || !get("_channel", channel) || !get("data1", data1) || !get("data2", data2)) return false;
+    if (!get(0, type) || !get(1, port) || !get(2, channel) || !get(3, data1) || !get(4, data2)) return false;
     e.type = static_cast<uint32_t>(type);
     e.port = static_cast<int32_t>(port);
     e.channel = static_cast<int32_t>(channel);
@@ -127,7 +128,7 @@ bool to_event(Runtime::State& st, PyObject* obj, engine::Event& e, std::vector<u
     e.data2 = static_cast<int32_t>(data2);
     sysex.clear();
     if (e.type == engine::SYSEX) {
-        Ref b(PyObject_GetAttrString(obj, "_sysex"));
+        Ref b(PyObject_GetAttr(obj, st.field_names[5].p));
         if (!b) return false;
         char* data;
         Py_ssize_t n;
@@ -307,6 +308,9 @@ std::unique_ptr<Runtime> Runtime::start(const StartOptions& options, std::string
     Ref done(PyObject_CallOneArg(PyDict_GetItemString(boot.p, "_install"), sources.p));
     if (!done) return fail("mididings");
     s.takes_event = Ref(Py_NewRef(PyDict_GetItemString(boot.p, "_takes_event")));
+    const char* fields[] = {"type", "_port", "_channel", "data1", "data2", "_sysex"};
+    for (int i = 0; i < 6; ++i)
+        if (!(s.field_names[i] = Ref(PyUnicode_InternFromString(fields[i])))) return fail("names");
     s.event_module = Ref(PyImport_ImportModule("mididings.event"));
     if (!s.event_module) return fail("mididings.event");
     s.midi_event = Ref(PyObject_GetAttrString(s.event_module.p, "MidiEvent"));
@@ -324,6 +328,7 @@ std::unique_ptr<Runtime> Runtime::start(const StartOptions& options, std::string
 Runtime::~Runtime() {
     state_->mdc_module = {}, state_->event_module = {}, state_->midi_event = {}, state_->raw = {};
     state_->namespace_ = {}, state_->takes_event = {};
+    for (Ref& r : state_->field_names) r = {};
     Py_FinalizeEx();
 }
 
@@ -451,10 +456,16 @@ std::string Bound::where(int32_t instr) const {
 }
 
 void* Bound::event_object(const engine::Event& ev) {
-    Ref sysex(PyBytes_FromStringAndSize(reinterpret_cast<const char*>(ev.sysex), ev.sysex ? ev.sysex_size : 0));
-    if (!sysex) return nullptr;
-    return PyObject_CallFunction(state_.raw.p, "IiiiiOK", ev.type, ev.port, ev.channel, ev.data1, ev.data2, sysex.p,
-                                 static_cast<unsigned long long>(ev.frame));
+    Ref args[7] = {Ref(PyLong_FromUnsignedLong(ev.type)), Ref(PyLong_FromLong(ev.port)), Ref(PyLong_FromLong(ev.channel)),
+                   Ref(PyLong_FromLong(ev.data1)), Ref(PyLong_FromLong(ev.data2)),
+                   Ref(PyBytes_FromStringAndSize(reinterpret_cast<const char*>(ev.sysex), ev.sysex ? ev.sysex_size : 0)),
+                   Ref(PyLong_FromUnsignedLongLong(ev.frame))};
+    PyObject* raw[7];
+    for (int i = 0; i < 7; ++i) {
+        if (!args[i]) return nullptr;
+        raw[i] = args[i].p;
+    }
+    return PyObject_Vectorcall(state_.raw.p, raw, 7, nullptr);
 }
 
 bool Bound::failed(int32_t instr, const char* unit) {
