@@ -128,3 +128,16 @@ def arguments_equal(ev, *args, **kwargs):
     want_args = ("it's \\ \"q\"\n", 2.5, 3.0, -7, None, True, b'\x00A', [1, (2,), {'k': [3]}], NOTE | CTRL, {4, 5})
     want_kwargs = {'name': 'x', 'nested': {'a': (1, 2)}}
     return CtrlEvent(1, 1, 0, 1 if (args, kwargs) == (want_args, want_kwargs) else 0)
+
+
+CONSTANT_NAMES = ('NOTEON NOTEOFF CTRL PITCHBEND AFTERTOUCH POLY_AFTERTOUCH PROGRAM SYSEX SYSCM_QFRAME SYSCM_SONGPOS '
+                  'SYSCM_SONGSEL SYSCM_TUNEREQ SYSRT_CLOCK SYSRT_START SYSRT_CONTINUE SYSRT_STOP SYSRT_SENSING SYSRT_RESET '
+                  'DUMMY NOTE SYSCM SYSRT SYSTEM NONE ANY').split()
+
+
+def same_constants(ev, *values):
+    # the patch language's constants (engine/event_types.h), passed as extra arguments, against
+    # the mididings package's, in CONSTANT_NAMES order
+    import mididings.constants as c
+    ok = len(values) == len(CONSTANT_NAMES) and all(getattr(c, n) == v for n, v in zip(CONSTANT_NAMES, values))
+    return CtrlEvent(1, 1, 3, 1 if ok else 0)
