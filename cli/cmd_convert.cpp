@@ -14,6 +14,7 @@
 
 #include "commands.h"
 #include "convert_job.h"
+#include "python_setup.h"
 #include "lang/check.h"
 #include "lang/compile.h"
 
@@ -117,6 +118,7 @@ int run_convert(const ConvertArgs& args) {
         return exit_data;
     }
 
+    int code_of_bind = exit_ok;
     if (!args.out_dir.empty()) {
         std::error_code ec;
         fs::create_directories(args.out_dir, ec);
@@ -125,6 +127,9 @@ int run_convert(const ConvertArgs& args) {
             return exit_io;
         }
     }
+    PythonSession python;
+    std::unique_ptr<python::Bound> py = python.bind(*c, *r.program, name, /*print_to_stderr=*/false, /*output_event=*/false, code_of_bind);
+    if (code_of_bind != exit_ok) return code_of_bind;
     const bool batch = !args.out_dir.empty();
     BatchReport report(jobs.size(), batch && jobs.size() >= long_batch && ::isatty(STDERR_FILENO));
     std::set<std::string> outputs;  // two inputs of the same name would write one output
@@ -136,7 +141,7 @@ int run_convert(const ConvertArgs& args) {
             o.code = exit_usage;
             o.messages.push_back(fmt::format("{}: error: its output {} is also the output of an earlier input; nothing was written", job.input, job.output));
         } else {
-            o = convert_file(*r.program, c->checked.config, job.input, job.output, stdout);
+            o = convert_file(*r.program, c->checked.config, job.input, job.output, stdout, py.get());
         }
         code = most_severe(code, o.code);
         if (batch) report.done(job, o);

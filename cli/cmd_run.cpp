@@ -13,6 +13,7 @@
 #include "convert_job.h"
 #include "live_run.h"
 #include "offline_setup.h"
+#include "python_setup.h"
 #include "drivers/offline_host.h"
 #include "drivers/text_events.h"
 #include "engine/engine.h"
@@ -33,9 +34,11 @@ void write_events(std::span<const engine::Event> events, int data_offset, std::s
     std::fflush(stdout);
 }
 
-int run_text(const engine::Program& program, const Config& config) {
+int run_text(const engine::Program& program, const Config& config, python::Bound* py) {
     drivers::OfflineHost host(program, stderr, config.silent, print_style_for(program, config));
+    host.set_python(py);
     engine::Engine engine(program, host.hooks());
+    if (py) py->attach(&engine);
     drivers::TextFormat format;
     format.data_offset = config.data_offset;
     format.octave_offset = config.octave_offset;
@@ -58,14 +61,18 @@ int run_text(const engine::Program& program, const Config& config) {
         if (parsed.time) frame = parsed.event.frame;
         parsed.event.frame = frame;
         write_events(engine.process(parsed.event), config.data_offset, out);
+        if (py) py->flush_output([&](std::span<const engine::Event> events) { write_events(events, config.data_offset, out); });
     }
     const engine::EngineStats& st = engine.stats();
     if (st.overflow || st.sysex_overflow)
         fmt::print(stderr, "mdc: warning: {} events and {} SysEx messages did not fit the engine's buffers and were dropped\n", st.overflow,
                    st.sysex_overflow);
-    for (const std::string& f : host.python_needed)
-        fmt::print(stderr, "mdc: error: the patch calls Python ({}), which this build of mdc cannot run yet\n", f);
-    if (!host.python_needed.empty()) code = exit_data;
+    if (py && py->exceptions() > 0) {
+        fmt::print(stderr, "mdc: error: {} Python call{} raised an exception; {} event{} dropped\n", py->exceptions(), py->exceptions() == 1 ? "" : "s",
+                   py->exceptions() == 1 ? "its" : "their", py->exceptions() == 1 ? " was" : "s were");
+        code = exit_data;
+    }
+    if (py) py->attach(nullptr);
     return code;
 }
 
@@ -85,14 +92,20 @@ int run_run(const RunArgs& args) {
         return exit_internal;
     }
     if (c->diags.error_count() > 0 || !r.program) return exit_data;
-    if (c->checked.process_file) return run_process_file(*r.program, c->checked);  // offline: no backend
+    if (c->checked.process_file) return run_process_file(*c, *r.program, args.file);  // offline: no backend
     if (!c->checked.run) {
         fmt::print(stderr, "{}: error: the patch has no run(...) or process_file(...) entry point\n", args.file);
         return exit_data;
     }
     std::string backend = !args.backend.empty() ? args.backend : c->checked.config.backend;
     if (backend != "text") return run_live(std::move(c), std::move(*r.program), args, backend);
-    return run_text(*r.program, c->checked.config);
+    PythonSession python;
+    int code = exit_ok;
+    std::unique_ptr<python::Bound> py = python.bind(*c, *r.program, args.file, /*print_to_stderr=*/true, /*output_event=*/true, code);
+    if (code != exit_ok) return code;
+    code = run_text(*r.program, c->checked.config, py.get());
+    py.reset();
+    return code;
 }
 
 }  // namespace mdc::cli

@@ -17,6 +17,7 @@
 #include "drivers/live_host.h"
 #include "engine/engine.h"
 #include "engine/inbox.h"
+#include "lang/diag.h"
 
 namespace mdc::cli {
 
@@ -56,6 +57,21 @@ int run_live(std::unique_ptr<Compilation> compilation, engine::Program program_i
             fmt::print(stderr, "mdc: error: no backend to run on: no ALSA sequencer (/dev/snd/seq) and no JACK server running\n"
                                "  help: start a JACK server (e.g. `jackd -d dummy &`), or run with --backend text to read and write events as text\n");
             return exit_unavailable;
+        }
+    }
+    if (backend == "jack-rt" && program_in.has_python) {
+        // jack-rt runs the engine inside JACK's process callback, where Python never runs
+        // (PRODUCT.md section 3): every Process is refused at its span, before anything starts.
+        DiagSink diags;
+        for (size_t i = 0; i < program_in.code.size(); ++i) {
+            if (program_in.code[i].op != engine::OpCode::Process) continue;
+            const engine::SourceRef& at = program_in.spans[i];
+            diags.error(Span{at.file, at.begin, at.end}, "Process runs Python, which never runs on JACK's realtime thread (--backend jack-rt)")
+                .with_help("use --backend jack: there the engine runs on its own thread, which may call Python");
+        }
+        if (diags.error_count() > 0) {
+            std::fputs(render_all(diags, compilation->sources).c_str(), stderr);
+            return exit_data;
         }
     }
     if (backend == "alsa" && !has_alsa_sequencer()) {

@@ -11,6 +11,7 @@
 #include "drivers/smf_convert.h"
 #include "engine/engine.h"
 #include "offline_setup.h"
+#include "python_setup.h"
 
 namespace mdc::cli {
 
@@ -18,7 +19,8 @@ namespace {
 inline constexpr size_t max_warnings_shown = 10;  // per file; the rest are counted
 }  // namespace
 
-FileOutcome convert_file(const engine::Program& program, const Config& config, const std::string& input, const std::string& output, std::FILE* print_to) {
+FileOutcome convert_file(const engine::Program& program, const Config& config, const std::string& input, const std::string& output, std::FILE* print_to,
+                         python::Bound* py) {
     FileOutcome r;
     auto fail = [&](int code, const std::string& file, const std::string& message) {
         r.code = code;
@@ -37,7 +39,14 @@ FileOutcome convert_file(const engine::Program& program, const Config& config, c
     drivers::OfflineHost host(program, print_to, config.silent, print_style_for(program, config));
     engine::EngineOptions options;
     options.bound_out_ports = false;  // any port: port = track, and a port with no track gets one
+    host.set_python(py);
     engine::Engine engine(program, host.hooks(), options);
+    struct Attach {  // the engine functions of Python act on this engine while it converts
+        python::Bound* py;
+        Attach(python::Bound* p, engine::Engine* e) : py(p) { if (py) py->attach(e); }
+        ~Attach() { if (py) py->attach(nullptr); }
+    } attach(py, &engine);
+    const uint64_t exceptions_before = py ? py->exceptions() : 0;
     drivers::SmfConvertOptions convert_options;
     convert_options.data_offset = config.data_offset;
     drivers::SmfConversion c;
@@ -55,13 +64,11 @@ FileOutcome convert_file(const engine::Program& program, const Config& config, c
     if (st.overflow || st.sysex_overflow)
         r.messages.push_back(fmt::format("{}: warning: {} events and {} SysEx messages did not fit the engine's buffers and were dropped", input,
                                          st.overflow, st.sysex_overflow));
-    // A callable that did not run (Python) left events out: no output rather than a wrong one.
-    if (!host.python_needed.empty() || st.hook_failures > 0) {
-        std::string names;
-        for (const std::string& f : host.python_needed) names += (names.empty() ? "" : ", ") + f;
-        if (names.empty()) names = "Process";
-        return fail(exit_data, input, fmt::format("the patch calls Python ({}), which this build of mdc cannot run yet; nothing was written", names));
-    }
+    // A Python call that raised left its event out: no output rather than a wrong one.
+    if (uint64_t n = py ? py->exceptions() - exceptions_before : 0; n > 0)
+        return fail(exit_data, input, fmt::format("{} Python call{} raised an exception (traceback above); nothing was written", n, n == 1 ? "" : "s"));
+    if (st.hook_failures > 0)
+        return fail(exit_data, input, fmt::format("{} Python call{} failed; nothing was written", st.hook_failures, st.hook_failures == 1 ? "" : "s"));
     if (std::string err = drivers::write_file_atomically(output, c.bytes); !err.empty()) return fail(exit_io, output, err);
     r.events_in = c.events_in;
     r.events_out = c.events_out;
@@ -69,9 +76,13 @@ FileOutcome convert_file(const engine::Program& program, const Config& config, c
     return r;
 }
 
-int run_process_file(const engine::Program& program, const CheckedPatch& checked) {
-    const ProcessFileSpec& spec = *checked.process_file;
-    FileOutcome r = convert_file(program, checked.config, spec.infile, spec.outfile, stdout);
+int run_process_file(const Compilation& c, const engine::Program& program, const std::string& patch_file) {
+    const ProcessFileSpec& spec = *c.checked.process_file;
+    PythonSession python;
+    int code = exit_ok;
+    std::unique_ptr<python::Bound> py = python.bind(c, program, patch_file, /*print_to_stderr=*/false, /*output_event=*/false, code);
+    if (code != exit_ok) return code;
+    FileOutcome r = convert_file(program, c.checked.config, spec.infile, spec.outfile, stdout, py.get());
     for (const std::string& m : r.messages) fmt::print(stderr, "{}\n", m);
     return r.code;
 }

@@ -12,6 +12,7 @@
 #include "engine/program.h"
 #include "lang/compile.h"
 #include "lang/patch.h"
+#include "python/runtime.h"
 
 namespace mdc::cli {
 
@@ -22,11 +23,12 @@ struct FileOutcome {
     uint32_t tracks = 0;
 };
 
-// `print_to` receives Print() output.
-FileOutcome convert_file(const engine::Program& program, const Config& config, const std::string& input, const std::string& output, std::FILE* print_to);
+// `print_to` receives Print() output; `py` runs the program's Python callables (null: it has none).
+FileOutcome convert_file(const engine::Program& program, const Config& config, const std::string& input, const std::string& output, std::FILE* print_to,
+                         python::Bound* py);
 
 // `mdc run` of a patch whose entry point is process_file(infile, outfile, patch): the conversion,
 // with the file names relative to the current folder (as mididings' Python opens them).
-int run_process_file(const engine::Program& program, const CheckedPatch& checked);
+int run_process_file(const Compilation& c, const engine::Program& program, const std::string& patch_file);
 
 }  // namespace mdc::cli

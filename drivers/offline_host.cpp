@@ -1,8 +1,6 @@
 // Offline hooks: Print, System and Sanitize's notices, inline (see offline_host.h).
 #include "offline_host.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
 
 
@@ -14,6 +12,7 @@ OfflineHost::OfflineHost(const engine::Program& program, std::FILE* print_to, bo
 engine::Hooks OfflineHost::hooks() {
     engine::Hooks h;
     h.context = this;
+    h.process = &OfflineHost::process;
     h.enqueue = &OfflineHost::enqueue;
     h.notice = &OfflineHost::notice;
     return h;
@@ -24,16 +23,17 @@ void OfflineHost::system(const std::string& command) {
     if (!commands_.start(command)) fmt::print(stderr, "mdc: warning: System('{}') could not start the shell\n", command);
 }
 
+bool OfflineHost::process(void* self_ptr, int32_t instr, const engine::Event& in, engine::EventSink& out) {
+    auto& self = *static_cast<OfflineHost*>(self_ptr);
+    return self.python_ && self.python_->process(instr, in, out);
+}
+
 bool OfflineHost::enqueue(void* self_ptr, const engine::Deferred& work) {
     auto& self = *static_cast<OfflineHost*>(self_ptr);
     const engine::Instr& in = self.program_.code[static_cast<size_t>(work.instr)];
     using K = engine::Deferred::Kind;
-    auto needs_python = [&]() {
-        const std::string& name = self.program_.strings[static_cast<size_t>(in.a)];
-        if (std::find(self.python_needed.begin(), self.python_needed.end(), name) == self.python_needed.end())
-            self.python_needed.push_back(name);
-        return false;
-    };
+    std::string text;
+    auto python_text = [&]() { return self.python_ && self.python_->text(work.instr, work.event, text); };
     switch (work.kind) {
     case K::Print: {
         std::string_view name = in.a >= 0 ? std::string_view(self.program_.strings[static_cast<size_t>(in.a)]) : std::string_view();
@@ -42,15 +42,15 @@ bool OfflineHost::enqueue(void* self_ptr, const engine::Deferred& work) {
         return true;
     }
     case K::PrintString:
-        if (in.flags & 1) return needs_python();
-        fmt::print(self.out_, "{}\n", self.program_.strings[static_cast<size_t>(in.a)]);
+        if (in.flags & 1 && !python_text()) return false;
+        fmt::print(self.out_, "{}\n", in.flags & 1 ? text : self.program_.strings[static_cast<size_t>(in.a)]);
         std::fflush(self.out_);
         return true;
     case K::System:
-        if (in.flags & 1) return needs_python();
-        self.system(self.program_.strings[static_cast<size_t>(in.a)]);
+        if (in.flags & 1 && !python_text()) return false;
+        self.system(in.flags & 1 ? text : self.program_.strings[static_cast<size_t>(in.a)]);
         return true;
-    case K::Call: case K::CallThread: return needs_python();
+    case K::Call: case K::CallThread: return self.python_ && self.python_->call(work.instr, work.event);
     }
     return false;
 }

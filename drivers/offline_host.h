@@ -1,7 +1,8 @@
 // The hooks of an offline engine (text backend, `mdc test`, convert): everything runs inline, in
 // event order. Print() and Print(string=...) write to a stream (stderr when stdout carries
 // events) in mididings' format (print_format.h); System('command') starts the command without waiting; Sanitize's notices go to stderr
-// unless `silent`. Python callables need the Python layer, which plugs in its own hooks.
+// unless `silent`. Python callables run through PythonCalls, which the Python layer (python/)
+// implements, so this host stays free of CPython.
 #pragma once
 
 #include <cstdio>
@@ -14,12 +15,21 @@
 
 namespace mdc::drivers {
 
+// The Python layer as the offline host sees it. Each call runs inline; false means the call failed
+// (its error was printed) and the event is dropped and counted.
+class PythonCalls {
+public:
+    virtual ~PythonCalls() = default;
+    virtual bool process(int32_t instr, const engine::Event& in, engine::EventSink& out) = 0;  // Process(f)
+    virtual bool call(int32_t instr, const engine::Event& ev) = 0;                             // Call(f), Call(thread=f)
+    virtual bool text(int32_t instr, const engine::Event& ev, std::string& out) = 0;          // System(f), Print(string=f)
+};
+
 class OfflineHost {
 public:
     OfflineHost(const engine::Program& program, std::FILE* print_to, bool silent, PrintStyle style);
     engine::Hooks hooks();
-
-    std::vector<std::string> python_needed;  // callables that no Python layer ran (reported once each)
+    void set_python(PythonCalls* python) { python_ = python; }  // before hooks(); none: Python calls fail
 
 private:
     const engine::Program& program_;
@@ -27,7 +37,9 @@ private:
     bool silent_;
     PrintStyle style_;
     ShellCommands commands_;
+    PythonCalls* python_ = nullptr;
 
+    static bool process(void* self, int32_t instr, const engine::Event& in, engine::EventSink& out);
     static bool enqueue(void* self, const engine::Deferred& work);
     static void notice(void* self, std::string_view message);
     void system(const std::string& command);

@@ -139,7 +139,8 @@ std::string operands(const Program& p, const Instr& in) {
         return fmt::format("{}{}{}", (in.flags & 2) ? "offset " : "", (in.flags & 1) ? std::string(field_name(in.a)) : std::to_string(in.a),
                            (in.flags & 4) ? " wrap" : "");
     case OpCode::Process: case OpCode::Call: case OpCode::System: case OpCode::PrintString:
-        return fmt::format("{}{}", p.strings[static_cast<size_t>(in.a)], (in.op == OpCode::Call && (in.flags & 1)) ? " (thread)" : "");
+        return fmt::format("{}{}{}", p.strings[static_cast<size_t>(in.a)], (in.op == OpCode::Call && (in.flags & 1)) ? " (thread)" : "",
+                           (in.op == OpCode::Process || in.op == OpCode::Call) && in.b > 0 ? " args=" + p.strings[static_cast<size_t>(in.b - 1)] : "");
     case OpCode::Print: {
         static constexpr std::string_view modes[] = {"", " portnames=in", " portnames=out"};
         return fmt::format("{}{}", in.a >= 0 ? "'" + p.strings[static_cast<size_t>(in.a)] + "'" : "", modes[in.b % 3]);

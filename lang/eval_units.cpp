@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "python_literal.h"
 #include "engine/event_types.h"
 #include "engine/note_names.h"
 #include "evaluator.h"
@@ -199,6 +200,9 @@ Value Evaluator::call_unit(const UnitInfo& unit, Arguments args) {
             v.i = i;
         }
     }
+    if ((unit.name == "Process" || unit.name == "Call") && ov.var_keywords &&
+        !python_call_arguments(unit.name, values[values.size() - 2], values[values.size() - 1], span, diags_))
+        return Value::error(span);
     if (unit.name == "PerChannel") {
         // A helper object that Process/Call call: one factory-made object per port and channel.
         Value f = Value::make(Value::Kind::PyRef, span);

@@ -3,6 +3,7 @@
 // 2.5) or, where the split-tables pass marked them, one Dispatch with a table per key value;
 // Init/Exit units and Output's init messages gather into their scene's init and exit patches.
 #include "lower.h"
+#include "python_literal.h"
 
 #include <algorithm>
 #include <map>
@@ -425,15 +426,25 @@ int32_t Lowerer::unit(const ir::Node& n) {
         if (v.is(Value::Kind::Lambda)) return string(v.s);
         return string(v.s2.empty() ? v.s : v.s + "." + v.s2);
     };
+    // Process(f, *args, **kwargs), Call(f, ...): the extra arguments as one Python literal,
+    // "(args, kwargs)", in strings (b = its index + 1; 0: none).
+    auto extra_arguments = [&]() -> int32_t {
+        if (a.size() < 3) return 0;
+        auto source = python_call_arguments(name, a[1], a[2], n.span, diags_);  // checked at evaluation already
+        if (!source) failed_ = true;
+        return source && !source->empty() ? string(*source) + 1 : 0;
+    };
     if (name == "Process") {
         in.op = OpCode::Process;
         in.a = callable(a[0]);
+        in.b = extra_arguments();
         return emit(in, n.span);
     }
     if (name == "Call") {
         in.op = OpCode::Call;
         in.a = callable(a[0]);
         in.flags = u.overload == 1 ? 1 : 0;
+        in.b = extra_arguments();
         return emit(in, n.span);
     }
     if (name == "System") {

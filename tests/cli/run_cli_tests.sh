@@ -62,6 +62,25 @@ if [ -s /tmp/mdc_cli_out.$$ ]; then fail=$((fail+1)); echo "FAIL dump printed a 
 expect 74 "dump of a missing file" -- "$mdc" dump /nonexistent.mdp
 expect 0 "units" -- "$mdc" units Transpose
 expect 64 "unknown unit" -- "$mdc" units Transpse
+# Python (python/): Process through the text backend, an exception, a module that fails to import
+py=$here/python
+expect 0 "text backend with Process" -- sh -c "printf 'NoteOnEvent(1, 1, 60, 100)\nNoteOnEvent(1, 1, 62, 90)\n' | '$mdc' run --backend text '$py/text.mdp'"
+printf 'NoteOnEvent(1, 1, 72, 100)\nNoteOnEvent(1, 1, 74, 90)\n' | diff -u - /tmp/mdc_cli_out.$$ >/dev/null && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL text backend with Process: output"; cat /tmp/mdc_cli_out.$$; }
+grep -q "^python print on note 62$" /tmp/mdc_cli_err.$$ && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL text backend: Python's print goes to stderr"; }
+expect 65 "Process raises" -- sh -c "printf 'NoteOnEvent(1, 1, 60, 100)\nNoteOnEvent(1, 1, 61, 100)\nNoteOnEvent(1, 1, 62, 100)\n' | '$mdc' run --backend text '$py/raises.mdp'"
+printf 'NoteOnEvent(1, 1, 60, 100)\nNoteOnEvent(1, 1, 62, 100)\n' | diff -u - /tmp/mdc_cli_out.$$ >/dev/null && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL Process raises: the other events go on"; cat /tmp/mdc_cli_out.$$; }
+grep -q "^mdc: error: Process at .*/raises.mdp:4:5 raised an exception; the event is dropped$" /tmp/mdc_cli_err.$$ && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL Process raises: location"; cat /tmp/mdc_cli_err.$$; }
+grep -q "^ValueError: note 61 raises on purpose$" /tmp/mdc_cli_err.$$ && grep -q 'cli_handlers.py", line 12, in raises$' /tmp/mdc_cli_err.$$ \
+  && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL Process raises: traceback"; }
+grep -q "^mdc: error: 1 Python call raised an exception; its event was dropped$" /tmp/mdc_cli_err.$$ && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL Process raises: summary"; }
+expect 65 "a module that fails to import" -- sh -c "echo 'NoteOnEvent(1, 1, 60, 100)' | '$mdc' run --backend text '$py/broken.mdp'"
+grep -q "broken.mdp:4:5: error: cannot import the Python module 'broken_module': RuntimeError: broken on purpose$" /tmp/mdc_cli_err.$$ \
+  && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL a module that fails to import: message"; cat /tmp/mdc_cli_err.$$; }
+[ ! -s /tmp/mdc_cli_out.$$ ] && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL a module that fails to import: events were processed"; }
+expect 65 "Process under jack-rt" -- env JACK_DEFAULT_SERVER=mdc_no_such_server JACK_NO_START_SERVER=1 "$mdc" run --backend jack-rt "$py/text.mdp"
+grep -q "text.mdp:4:5: error: Process runs Python, which never runs on JACK's realtime thread (--backend jack-rt)$" /tmp/mdc_cli_err.$$ \
+  && grep -q "text.mdp:4:36: error: Process runs Python" /tmp/mdc_cli_err.$$ && grep -q "help: use --backend jack" /tmp/mdc_cli_err.$$ \
+  && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL Process under jack-rt: message"; cat /tmp/mdc_cli_err.$$; }
 rm -f /tmp/mdc_cli_out.$$ /tmp/mdc_cli_err.$$
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -54,6 +54,9 @@ if "$py" -c 'import mido' 2>/dev/null; then
   done
   "$mdc" convert --patch "$here/transpose12.mdp" -o up "${readable[@]}" >/dev/null 2>&1
   desc="mido: converted or transposed files differ"; check "$py" "$here/compare_mido.py" --check out 0 --check up 12 "${readable[@]}" >mido.out || cat mido.out
+  mkdir -p uppy
+  "$mdc" convert --patch "$here/transpose12_python.mdp" -o uppy "${readable[@]}" >/dev/null 2>&1
+  desc="mido: files transposed by a Python Process differ"; check "$py" "$here/compare_mido.py" --check uppy 12 "${readable[@]}" >mido.out || cat mido.out
   desc="mido: the comparison does not notice a wrong transposition"; check test "$("$py" "$here/compare_mido.py" --check up 11 valid/sysex_300.mid | tail -1)" = "0 of 1 files transposed by 11 as mido reads them"
 else
   echo "SKIP mido checks: /usr/bin/python3 has no mido (apt-get install python3-mido)"
@@ -72,6 +75,14 @@ desc="output = input by another path: exit $code, expected 64"; check test $code
 "$mdc" convert --patch "$here/transpose12.mdp" -o . in.mid 2>/dev/null; code=$?
 desc="-o to the input's own folder: exit $code, expected 64"; check test $code -eq 64
 desc="the input was changed"; check cmp -s in.mid keep.mid
+
+# A Python exception: exit 65, its location and traceback, and no output file.
+"$mdc" convert --patch "$here/raises_python.mdp" "$(ls valid/*.mid | head -1)" pyraise.mid 2>err.out; code=$?
+desc="Python raises in convert: exit $code, expected 65"; check test $code -eq 65
+desc="Python raises in convert: message"; check grep -q "raises_python.mdp:4:5 raised an exception; the event is dropped" err.out
+desc="Python raises in convert: ZeroDivisionError"; check grep -q "^ZeroDivisionError: integer division or modulo by zero" err.out
+desc="Python raises in convert: summary"; check grep -q "Python calls\? raised an exception (traceback above); nothing was written" err.out
+desc="Python raises in convert: a file was written"; check test ! -e pyraise.mid
 
 # An existing folder as the output: the file goes into it under its own name.
 mkdir -p into

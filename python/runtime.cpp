@@ -1,0 +1,331 @@
+// The embedded interpreter and the callbacks (see runtime.h). mdc's own state lives in
+// Runtime::State, reached from the `_mdc` module through its module state, never a global.
+#include "runtime.h"
+
+#include "engine_module.h"
+#include "mididings_source.h"
+#include "runtime_state.h"
+
+namespace mdc::python {
+
+namespace {
+
+// Installs mididings, mididings.constants, .event and .engine into sys.modules from source.
+constexpr std::string_view bootstrap_source = R"PY(
+import sys, types, inspect
+
+def _install(sources):
+    pkg = types.ModuleType('mididings')
+    pkg.__path__ = []
+    sys.modules['mididings'] = pkg
+    for name in ('constants', 'event', 'engine'):
+        m = types.ModuleType('mididings.' + name)
+        sys.modules['mididings.' + name] = m
+        exec(compile(sources[name], '<mdc: mididings.%s>' % name, 'exec'), m.__dict__)
+        setattr(pkg, name, m)
+    exec(compile(sources['package'], '<mdc: mididings>', 'exec'), pkg.__dict__)
+
+def _takes_event(f, args, kwargs):
+    try:
+        sig = inspect.signature(f)
+    except (TypeError, ValueError):
+        return True
+    try:
+        sig.bind(None, *args, **kwargs)
+        return True
+    except TypeError:
+        pass
+    try:
+        sig.bind(*args, **kwargs)
+        return False
+    except TypeError:
+        return True
+)PY";
+
+}  // namespace
+
+Runtime::Runtime(std::unique_ptr<State> state) : state_(std::move(state)) {}
+
+std::unique_ptr<Runtime> Runtime::start(const StartOptions& options, std::string& error) {
+    if (Py_IsInitialized()) {
+        error = "the Python interpreter is already running";
+        return nullptr;
+    }
+    PyConfig config;
+    PyConfig_InitIsolatedConfig(&config);
+    config.install_signal_handlers = 0;
+    config.buffered_stdio = 0;
+    config.write_bytecode = 0;  // no __pycache__ beside the user's modules
+    PyStatus status = Py_InitializeFromConfig(&config);
+    PyConfig_Clear(&config);
+    if (PyStatus_Exception(status)) {
+        error = fmt::format("cannot start Python: {}", status.err_msg ? status.err_msg : "unknown error");
+        return nullptr;
+    }
+    auto st = std::make_unique<State>();
+    st->options = options;
+    std::unique_ptr<Runtime> rt(new Runtime(std::move(st)));
+    State& s = *rt->state_;
+    auto fail = [&](const char* what) {
+        error = fmt::format("cannot start Python ({}): {}", what, fetch_error_text());
+        return nullptr;
+    };
+    s.mdc_module = Ref(create_engine_module(s));
+    if (!s.mdc_module) return fail("_mdc");
+    PyObject* modules = PyImport_GetModuleDict();  // borrowed
+    if (PyDict_SetItemString(modules, "_mdc", s.mdc_module.p) < 0) return fail("_mdc");
+
+    if (options.print_to_stderr) PySys_SetObject("stdout", PySys_GetObject("stderr"));
+
+    Ref boot(PyDict_New());
+    PyDict_SetItemString(boot.p, "__builtins__", PyEval_GetBuiltins());
+    Ref r(PyRun_String(std::string(bootstrap_source).c_str(), Py_file_input, boot.p, boot.p));
+    if (!r) return fail("bootstrap");
+    Ref sources(PyDict_New());
+    auto add = [&](const char* name, std::string_view src) {
+        Ref v(PyUnicode_FromStringAndSize(src.data(), static_cast<Py_ssize_t>(src.size())));
+        PyDict_SetItemString(sources.p, name, v.p);
+    };
+    add("constants", constants_source);
+    add("event", event_source);
+    add("engine", engine_source);
+    add("package", package_source);
+    Ref done(PyObject_CallOneArg(PyDict_GetItemString(boot.p, "_install"), sources.p));
+    if (!done) return fail("mididings");
+    s.takes_event = Ref(Py_NewRef(PyDict_GetItemString(boot.p, "_takes_event")));
+    const char* fields[] = {"type", "_port", "_channel", "data1", "data2", "_sysex"};
+    for (int i = 0; i < 6; ++i)
+        if (!(s.field_names[i] = Ref(PyUnicode_InternFromString(fields[i])))) return fail("names");
+    s.event_module = Ref(PyImport_ImportModule("mididings.event"));
+    if (!s.event_module) return fail("mididings.event");
+    s.midi_event = Ref(PyObject_GetAttrString(s.event_module.p, "MidiEvent"));
+    s.raw = Ref(PyObject_GetAttrString(s.event_module.p, "_raw"));
+    Ref package(PyImport_ImportModule("mididings"));
+    if (!s.midi_event || !s.raw || !package) return fail("mididings");
+    s.namespace_ = Ref(PyDict_Copy(PyModule_GetDict(package.p)));
+    if (!s.namespace_) return fail("namespace");
+    PyDict_DelItemString(s.namespace_.p, "__name__");
+    PyDict_SetItemString(s.namespace_.p, "__name__", Ref(PyUnicode_FromString("__mdc_patch__")).p);
+    PyDict_SetItemString(s.namespace_.p, "__builtins__", PyEval_GetBuiltins());
+    return rt;
+}
+
+Runtime::~Runtime() {
+    state_->mdc_module = {}, state_->event_module = {}, state_->midi_event = {}, state_->raw = {};
+    state_->namespace_ = {}, state_->takes_event = {};
+    for (Ref& r : state_->field_names) r = {};
+    Py_FinalizeEx();
+}
+
+std::unique_ptr<Bound> Runtime::bind(const engine::Program& program, const SourceSet& sources, const BindOptions& options, DiagSink& diags) {
+    auto b = std::make_unique<Bound>(*state_, program, sources, options);
+    state_->data_offset = options.config.data_offset;
+    PyObject* sys_path = PySys_GetObject("path");  // borrowed
+    for (size_t i = options.paths.size(); i-- > 0;) {
+        Ref p(PyUnicode_DecodeFSDefault(options.paths[i].c_str()));
+        int there = p ? PySequence_Contains(sys_path, p.p) : -1;
+        if (there == 1 && PySequence_DelItem(sys_path, PySequence_Index(sys_path, p.p)) < 0) there = -1;
+        if (there < 0 || PyList_Insert(sys_path, 0, p.p) < 0) {
+            diags.error({}, fmt::format("cannot put {} on Python's sys.path: {}", options.paths[i], fetch_error_text()));
+            return nullptr;
+        }
+    }
+    bool ok = true;
+    for (size_t i = 0; i < program.code.size(); ++i) {
+        const engine::Instr& in = program.code[i];
+        bool callable = in.op == engine::OpCode::Process || in.op == engine::OpCode::Call ||
+                        ((in.op == engine::OpCode::System || in.op == engine::OpCode::PrintString) && (in.flags & 1));
+        if (!callable) continue;
+        const std::string& name = program.strings[static_cast<size_t>(in.a)];
+        const engine::SourceRef& ref = program.spans[i];
+        Span at{ref.file, ref.begin, ref.end};
+        Ref f;
+        if (name.starts_with("lambda")) {
+            Ref code(Py_CompileString(name.c_str(), b->where(static_cast<int32_t>(i)).c_str(), Py_eval_input));
+            if (code) f = Ref(PyEval_EvalCode(code.p, state_->namespace_.p, state_->namespace_.p));
+            if (!f) {
+                diags.error(at, fmt::format("this lambda does not compile: {}", fetch_error_text()));
+                ok = false;
+                continue;
+            }
+        } else {
+            size_t dot = name.rfind('.');
+            if (dot == std::string::npos) {
+                diags.error(at, fmt::format("'{}' names no Python module", name));
+                ok = false;
+                continue;
+            }
+            std::string module = name.substr(0, dot), attr = name.substr(dot + 1);
+            Ref m(PyImport_ImportModule(module.c_str()));
+            if (!m) {
+                diags.error(at, fmt::format("cannot import the Python module '{}': {}", module, fetch_error_text()));
+                ok = false;
+                continue;
+            }
+            f = Ref(PyObject_GetAttrString(m.p, attr.c_str()));
+            if (!f) {
+                PyErr_Clear();
+                diags.error(at, fmt::format("the Python module '{}' has no name '{}'", module, attr)).note(
+                    fmt::format("imported from {}", [&] {
+                        Ref file(PyObject_GetAttrString(m.p, "__file__"));
+                        if (file && PyUnicode_Check(file.p)) return std::string(PyUnicode_AsUTF8(file.p));
+                        PyErr_Clear();
+                        return std::string("(built in)");
+                    }()));
+                ok = false;
+                continue;
+            }
+        }
+        if (!PyCallable_Check(f.p)) {
+            diags.error(at, fmt::format("'{}' is not callable (it is a {})", name.starts_with("lambda") ? "this lambda" : name, Py_TYPE(f.p)->tp_name));
+            ok = false;
+            continue;
+        }
+        if ((in.op == engine::OpCode::Process || in.op == engine::OpCode::Call) && in.b > 0) {
+            const std::string& source = program.strings[static_cast<size_t>(in.b - 1)];
+            Ref code(Py_CompileString(source.c_str(), b->where(static_cast<int32_t>(i)).c_str(), Py_eval_input));
+            Ref pair(code ? PyEval_EvalCode(code.p, state_->namespace_.p, state_->namespace_.p) : nullptr);
+            if (!pair) {
+                diags.error(at, fmt::format("the extra arguments do not evaluate in Python: {}", fetch_error_text()));
+                ok = false;
+                continue;
+            }
+            b->args_[i] = Py_NewRef(PyTuple_GetItem(pair.p, 0));
+            b->kwargs_[i] = Py_NewRef(PyTuple_GetItem(pair.p, 1));
+        }
+        if (in.op == engine::OpCode::Call) {
+            Ref none_args(PyTuple_New(0)), none_kwargs(PyDict_New());
+            PyObject* args = b->args_[i] ? static_cast<PyObject*>(b->args_[i]) : none_args.p;
+            PyObject* kwargs = b->kwargs_[i] ? static_cast<PyObject*>(b->kwargs_[i]) : none_kwargs.p;
+            Ref takes(PyObject_CallFunctionObjArgs(state_->takes_event.p, f.p, args, kwargs, nullptr));
+            if (!takes) PyErr_Clear();
+            else if (!PyObject_IsTrue(takes.p)) b->no_event_[i] = true;
+        }
+        b->callables_[i] = std::exchange(f.p, nullptr);
+    }
+    if (!ok) return nullptr;
+    return b;
+}
+
+Bound::Bound(Runtime::State& state, const engine::Program& program, const SourceSet& sources, BindOptions options)
+    : state_(state), program_(program), sources_(sources), options_(std::move(options)), callables_(program.code.size(), nullptr), args_(program.code.size(), nullptr),
+      kwargs_(program.code.size(), nullptr), no_event_(program.code.size(), false) {}
+
+Bound::~Bound() {
+    if (state_.current == this) state_.current = nullptr;
+    for (auto* v : {&callables_, &args_, &kwargs_})
+        for (void* f : *v) Py_XDECREF(static_cast<PyObject*>(f));
+}
+
+void* Bound::invoke(int32_t instr, void* event) {
+    auto i = static_cast<size_t>(instr);
+    auto* f = static_cast<PyObject*>(callables_[i]);
+    if (!args_[i]) return event ? PyObject_CallOneArg(f, static_cast<PyObject*>(event)) : PyObject_CallNoArgs(f);
+    Ref head(event ? PyTuple_Pack(1, static_cast<PyObject*>(event)) : PyTuple_New(0));
+    Ref all(head ? PySequence_Concat(head.p, static_cast<PyObject*>(args_[i])) : nullptr);
+    return all ? PyObject_Call(f, all.p, static_cast<PyObject*>(kwargs_[i])) : nullptr;
+}
+
+void Bound::attach(engine::Engine* engine) {
+    engine_ = engine;
+    state_.current = engine ? this : nullptr;
+    state_.data_offset = options_.config.data_offset;
+}
+
+std::string Bound::where(int32_t instr) const {
+    const engine::SourceRef& ref = program_.spans[static_cast<size_t>(instr)];
+    if (ref.file == 0) return "<patch>";
+    const SourceFile& f = sources_.file(ref.file);
+    LineCol lc = f.line_col(ref.begin);
+    return fmt::format("{}:{}:{}", f.name(), lc.line, lc.col);
+}
+
+void* Bound::event_object(const engine::Event& ev) {
+    Ref args[7] = {Ref(PyLong_FromUnsignedLong(ev.type)), Ref(PyLong_FromLong(ev.port)), Ref(PyLong_FromLong(ev.channel)),
+                   Ref(PyLong_FromLong(ev.data1)), Ref(PyLong_FromLong(ev.data2)),
+                   Ref(PyBytes_FromStringAndSize(reinterpret_cast<const char*>(ev.sysex), ev.sysex ? ev.sysex_size : 0)),
+                   Ref(PyLong_FromUnsignedLongLong(ev.frame))};
+    PyObject* raw[7];
+    for (int i = 0; i < 7; ++i) {
+        if (!args[i]) return nullptr;
+        raw[i] = args[i].p;
+    }
+    return PyObject_Vectorcall(state_.raw.p, raw, 7, nullptr);
+}
+
+bool Bound::failed(int32_t instr, const char* unit) {
+    ++exceptions_;
+    PyObject *t, *v, *tb;
+    PyErr_Fetch(&t, &v, &tb);
+    PyErr_NormalizeException(&t, &v, &tb);
+    if (tb && v) PyException_SetTraceback(v, tb);
+    std::fflush(stdout);
+    fmt::print(stderr, "mdc: error: {} at {} raised an exception; the event is dropped\n", unit, where(instr));
+    std::fflush(stderr);
+    if (t) PyErr_Display(t, v, tb);
+    Py_XDECREF(t), Py_XDECREF(v), Py_XDECREF(tb);
+    PyErr_Clear();
+    return false;
+}
+
+bool Bound::process(int32_t instr, const engine::Event& in, engine::EventSink& out) {
+    Ref ev(static_cast<PyObject*>(event_object(in)));
+    if (!ev) return failed(instr, "Process");
+    Ref result(static_cast<PyObject*>(invoke(instr, ev.p)));
+    if (!result) return failed(instr, "Process");
+    if (result.p == Py_None) return true;
+    std::vector<Ref> items;
+    if (PyObject_IsInstance(result.p, state_.midi_event.p) == 1) {
+        items.push_back(std::move(result));
+    } else if (PyList_Check(result.p) || PyTuple_Check(result.p) || PyIter_Check(result.p)) {
+        Ref it(PyObject_GetIter(result.p));
+        if (!it) return failed(instr, "Process");
+        while (PyObject* x = PyIter_Next(it.p)) items.emplace_back(x);
+        if (PyErr_Occurred()) return failed(instr, "Process");
+    } else {
+        PyErr_Format(PyExc_TypeError, "a Process function returns None, a MidiEvent, or a list, tuple or generator of MidiEvents, not %s",
+                     Py_TYPE(result.p)->tp_name);
+        return failed(instr, "Process");
+    }
+    std::vector<engine::Event> events(items.size());
+    std::vector<std::vector<uint8_t>> sysex(items.size());
+    for (size_t i = 0; i < items.size(); ++i) {
+        if (!to_event(state_, items[i].p, events[i], sysex[i])) return failed(instr, "Process");
+        events[i].frame = in.frame;
+    }
+    for (const engine::Event& e : events) out.push(e);
+    return true;
+}
+
+bool Bound::call(int32_t instr, const engine::Event& ev) {
+    Ref result;
+    if (no_event_[static_cast<size_t>(instr)]) {
+        result = Ref(static_cast<PyObject*>(invoke(instr, nullptr)));
+    } else {
+        Ref e(static_cast<PyObject*>(event_object(ev)));
+        if (!e) return failed(instr, "Call");
+        result = Ref(static_cast<PyObject*>(invoke(instr, e.p)));
+    }
+    return result ? true : failed(instr, "Call");
+}
+
+bool Bound::text(int32_t instr, const engine::Event& ev, std::string& out) {
+    const bool system = program_.code[static_cast<size_t>(instr)].op == engine::OpCode::System;
+    const char* unit = system ? "System" : "Print";
+    auto* f = static_cast<PyObject*>(callables_[static_cast<size_t>(instr)]);
+    Ref e(static_cast<PyObject*>(event_object(ev)));
+    if (!e) return failed(instr, unit);
+    Ref result(PyObject_CallOneArg(f, e.p));
+    if (!result) return failed(instr, unit);
+    if (system && !PyUnicode_Check(result.p)) {
+        PyErr_Format(PyExc_TypeError, "a System function returns the command as a str, not %s", Py_TYPE(result.p)->tp_name);
+        return failed(instr, unit);
+    }
+    Ref s(PyObject_Str(result.p));
+    const char* utf8 = s ? PyUnicode_AsUTF8(s.p) : nullptr;
+    if (!utf8) return failed(instr, unit);
+    out = utf8;
+    return true;
+}
+
+}  // namespace mdc::python

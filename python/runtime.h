@@ -1,0 +1,106 @@
+// The embedded CPython of one mdc process, started only when a program uses Python. It installs
+// mdc's `mididings` package, puts the patch's folders first on sys.path, resolves each callable of
+// a program once (lambda source compiled with the mididings names; `module.name` imported) and
+// runs Process, Call, System(f) and Print(string=f) inline for the offline backends.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "drivers/offline_host.h"
+#include "engine/engine.h"
+#include "engine/program.h"
+#include "lang/diag.h"
+#include "lang/patch.h"
+
+namespace mdc::python {
+
+class Bound;
+
+struct StartOptions {
+    bool print_to_stderr = false;  // Python's sys.stdout goes to stderr (stdout carries events)
+};
+
+// What a program's callables see: its folders (first on sys.path, in this order; modules stay
+// imported for the process, so `mdc test` over several files shares module names) and config.
+struct BindOptions {
+    std::vector<std::string> paths;
+    Config config;                 // data_offset, port names
+    bool output_event = true;      // false: output_event() raises (convert has no place for it)
+};
+
+class Runtime {
+public:
+    // Starts the interpreter (one per process). On failure returns null and sets `error`.
+    static std::unique_ptr<Runtime> start(const StartOptions& options, std::string& error);
+    ~Runtime();
+    Runtime(const Runtime&) = delete;
+    Runtime& operator=(const Runtime&) = delete;
+
+    // Resolves every callable of `program`; an unresolved one is an error at its span in `diags`
+    // (then null is returned). The Bound object must not outlive this Runtime.
+    std::unique_ptr<Bound> bind(const engine::Program& program, const SourceSet& sources, const BindOptions& options, DiagSink& diags);
+
+    struct State;
+
+private:
+    explicit Runtime(std::unique_ptr<State> state);
+    std::unique_ptr<State> state_;
+};
+
+// One program's callables, ready to run; the engine functions of `mididings.engine` act on the
+// attached engine. An exception prints its traceback with the unit's patch position and counts.
+class Bound final : public drivers::PythonCalls {
+public:
+    Bound(Runtime::State& state, const engine::Program& program, const SourceSet& sources, BindOptions options);
+    ~Bound() override;
+
+    // The engine that `switch_scene` and friends act on while this program runs (null: none).
+    void attach(engine::Engine* engine);
+    // Events given to output_event() since the last call, each sent through engine.output().
+    template <typename Emit>
+    void flush_output(Emit&& emit) {
+        if (!engine_) return;
+        std::vector<OwnedEvent> pending;
+        pending.swap(output_);
+        for (OwnedEvent& o : pending) {
+            o.event.sysex = o.sysex.empty() ? nullptr : o.sysex.data();
+            emit(engine_->output(o.event));
+        }
+    }
+    uint64_t exceptions() const { return exceptions_; }
+
+    bool process(int32_t instr, const engine::Event& in, engine::EventSink& out) override;
+    bool call(int32_t instr, const engine::Event& ev) override;
+    bool text(int32_t instr, const engine::Event& ev, std::string& out) override;
+
+    // Used by the _mdc module.
+    struct OwnedEvent {
+        engine::Event event;
+        std::vector<uint8_t> sysex;
+    };
+    engine::Engine* engine() const { return engine_; }
+    const BindOptions& options() const { return options_; }
+    void output_event(OwnedEvent e) { output_.push_back(std::move(e)); }
+
+private:
+    friend class Runtime;
+    Runtime::State& state_;
+    const engine::Program& program_;
+    const SourceSet& sources_;
+    BindOptions options_;
+    std::vector<void*> callables_;  // PyObject*, one per instruction (null where none)
+    std::vector<void*> args_, kwargs_;  // Process(f, *args, **kwargs): a tuple and a dict (or null)
+    std::vector<bool> no_event_;    // Call(f) with a function of no arguments (mididings calls it so)
+    engine::Engine* engine_ = nullptr;
+    std::vector<OwnedEvent> output_;
+    uint64_t exceptions_ = 0;
+
+    void* event_object(const engine::Event& ev);      // a new MidiEvent (PyObject*)
+    void* invoke(int32_t instr, void* event);          // f(event, *args, **kwargs), a new reference or null
+    bool failed(int32_t instr, const char* unit);      // prints the traceback; returns false
+    std::string where(int32_t instr) const;
+};
+
+}  // namespace mdc::python
