@@ -85,23 +85,21 @@ std::unique_ptr<JackDriver> JackDriver::open(const LiveConfig& config, std::stri
     }
     s->own_prefix = std::string(jack_get_client_name(s->client)) + ":";
     s->period = jack_get_buffer_size(s->client);
-    for (const LivePort& p : config.in_ports) {
-        jack_port_t* port = jack_port_register(s->client, p.name.c_str(), JACK_DEFAULT_MIDI_TYPE, JackPortIsInput, 0);
-        if (!port) {
-            error = fmt::format("JACK refused the input port '{}'", p.name);
-            jack_client_close(s->client);
-            return nullptr;
+    auto register_ports = [&](const std::vector<LivePort>& ports, unsigned long flags, const char* what, std::vector<jack_port_t*>& out) {
+        for (const LivePort& p : ports) {
+            jack_port_t* port = jack_port_register(s->client, p.name.c_str(), JACK_DEFAULT_MIDI_TYPE, flags, 0);
+            if (!port) {
+                error = fmt::format("JACK refused the {} port '{}'", what, p.name);
+                return false;
+            }
+            out.push_back(port);
         }
-        s->in_ports.push_back(port);
-    }
-    for (const LivePort& p : config.out_ports) {
-        jack_port_t* port = jack_port_register(s->client, p.name.c_str(), JACK_DEFAULT_MIDI_TYPE, JackPortIsOutput, 0);
-        if (!port) {
-            error = fmt::format("JACK refused the output port '{}'", p.name);
-            jack_client_close(s->client);
-            return nullptr;
-        }
-        s->out_ports.push_back(port);
+        return true;
+    };
+    if (!register_ports(config.in_ports, JackPortIsInput, "input", s->in_ports) ||
+        !register_ports(config.out_ports, JackPortIsOutput, "output", s->out_ports)) {
+        jack_client_close(s->client);
+        return nullptr;
     }
     const size_t ins = s->in_ports.size(), outs = s->out_ports.size();
     s->in_buffers.resize(ins);
