@@ -3,6 +3,7 @@
 // command line, and runs until Ctrl-C or SIGTERM (held notes released) or the backend goes away
 // (exit 69). Also `mdc ports`: the ports of the running system, to help write patterns.
 #include <signal.h>
+#include <optional>
 #include <time.h>
 #include <unistd.h>
 
@@ -12,6 +13,9 @@
 #include "live_run.h"
 #include "offline_setup.h"
 #include "patch_watcher.h"
+#include "python_setup.h"
+#include "drivers/live_mapping.h"
+#include "python/live_handlers.h"
 #include "drivers/alsa_driver.h"
 #include "drivers/jack_driver.h"
 #include "drivers/live_host.h"
@@ -115,6 +119,20 @@ int run_live(std::unique_ptr<Compilation> compilation, engine::Program program_i
     for (const drivers::LivePort& p : live.in_ports) style.in_ports.push_back(p.name);
     for (const drivers::LivePort& p : live.out_ports) style.out_ports.push_back(p.name);
     drivers::LiveHost host(style, args.trace, config.silent);
+    // Mapping lines and MIDIMonster instances: the tap on the engine thread, handlers on their
+    // worker. Loaded before anything runs: an import error or unresolved handler exits 65. With
+    // --watch the mapping lines stay those of the first patch.
+    const drivers::MappingTable table(compilation->checked);
+    std::optional<drivers::LiveMapping> mapping;
+    PythonSession python;
+    std::unique_ptr<python::Handlers> handlers;
+    if (!table.empty() || !compilation->checked.instances.empty()) {
+        int code = exit_ok;
+        handlers = python.load_handlers(*compilation, table, args.file, /*print_to_stderr=*/false, /*virtual_clock=*/false, code);
+        if (code != exit_ok) return code;
+        mapping.emplace(table, static_cast<uint32_t>(live.in_ports.size()));
+        host.set_tap(&drivers::LiveMapping::tap, &*mapping);
+    }
     engine::EngineOptions options;
     options.bound_out_ports = true;
     auto first = std::make_unique<LoadedPatch>();
@@ -124,14 +142,18 @@ int run_live(std::unique_ptr<Compilation> compilation, engine::Program program_i
     engine::Engine& engine = watcher.first_engine();
     drivers::EngineSwap engines(&engine, static_cast<uint32_t>(live.in_ports.size()));
     engine::EngineInbox inbox;
+    std::optional<python::LiveHandlers> worker;
+    if (handlers) worker.emplace(*handlers, *mapping, inbox);
     if (!config.silent)
         fmt::print(stderr, "mdc: running as {}{}; Ctrl-C stops\n", driver->describe(), args.watch ? ", reloading the patch when it changes" : "");
     host.start();
+    if (worker) worker->start();
     watcher.start(engines);
     const timespec poll{0, 10'000'000};
     int code = driver->run(engines, inbox, host, [&] { return sigtimedwait(&signals, nullptr, &poll) > 0; });
     watcher.stop();  // no engine is freed after this
     host.stop();
+    if (worker) worker->stop();
     const engine::EngineStats& st = engines.current().stats();
     if (st.overflow || st.sysex_overflow)
         fmt::print(stderr, "mdc: warning: {} events and {} SysEx messages did not fit the engine's buffers and were dropped\n", st.overflow,

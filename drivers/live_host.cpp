@@ -28,7 +28,13 @@ engine::Hooks LiveHost::hooks(const engine::Program& program) {
     h.context = &contexts_.back();
     h.enqueue = &LiveHost::enqueue;
     h.notice = &LiveHost::notice;
+    if (tap_) h.tap = &LiveHost::tap;
     return h;
+}
+
+void LiveHost::tap(void* context, const engine::Event& in, engine::EventSink& out) {
+    LiveHost& self = *static_cast<Context*>(context)->host;
+    self.tap_(self.tap_context_, in, out);
 }
 
 void LiveHost::push(Work& w, const engine::Event* e) {

@@ -45,6 +45,8 @@ public:
     // work queued by an old program may still be waiting when it is replaced).
     engine::Hooks hooks(const engine::Program& program);
     LiveCounters& counters() { return counters_; }
+    // The mapping lines' tap for every engine made after this call (drivers/live_mapping.h).
+    void set_tap(void (*fn)(void* context, const engine::Event& in, engine::EventSink& out), void* context) { tap_ = fn, tap_context_ = context; }
 
     // Realtime side.
     void trace_in(const engine::Event& e) { if (trace_) trace(false, e); }
@@ -77,6 +79,7 @@ private:
 
     static bool enqueue(void* self, const engine::Deferred& work);
     static void notice(void* self, std::string_view message);
+    static void tap(void* self, const engine::Event& in, engine::EventSink& out);
 
     struct Context {  // what an engine's hooks point to
         LiveHost* host;
@@ -93,6 +96,8 @@ private:
     std::thread worker_;
     uint64_t reported_[6] = {};
     ShellCommands commands_;
+    void (*tap_)(void*, const engine::Event&, engine::EventSink&) = nullptr;
+    void* tap_context_ = nullptr;
 };
 
 }  // namespace mdc::drivers
