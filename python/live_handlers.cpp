@@ -2,6 +2,7 @@
 #include "live_handlers.h"
 
 #include <poll.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -56,6 +57,7 @@ void LiveHandlers::report() {
 }
 
 void LiveHandlers::run() {
+    pthread_setname_np(pthread_self(), "mdc-handlers");  // shows in ps/top, and lets tests see where handlers run
     using clock = std::chrono::steady_clock;
     const clock::time_point t0 = clock::now();
     auto now_ns = [&] { return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - t0).count()); };
@@ -84,8 +86,7 @@ void LiveHandlers::run() {
         handlers_.poll_sockets(0, out);
         report();
     }
-    while (mapping_.take(v)) handlers_.deliver(v.instance, v.channel, v.value, 0, out);
-    handlers_.detach_worker();  // runs the cleanup handlers first
+    handlers_.detach_worker();  // runs the cleanup handlers first; values still queued are not run (nothing would send their output)
     report();
 }
 
