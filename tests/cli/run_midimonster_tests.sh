@@ -39,6 +39,12 @@ has $err "^ValueError: too loud: 0.787$" "a raising handler: the exception"
 has $err 'mm_handlers.py", line 11, in picky$' "a raising handler: the traceback"
 has $err "^mdc: error: 1 MIDIMonster handler call raised an exception" "a raising handler: counted"
 
+# The cleanup handler runs at the end of input, its outputs not routed.
+expect 0 "cleanup handler" -- sh -c "printf 'CtrlEvent(1, 1, 1, 42)\nCtrlEvent(1, 1, 9, 0)\n' | '$mdc' run --backend text '$here/../../behaviour/midimonster/sockets.mdp'"
+same "CtrlEvent(1, 1, 3, 5)
+CtrlEvent(1, 1, 3, 42)" "cleanup handler: the managed socket's values, nothing from the cleanup"
+has $err "^cleanup: last byte value 0.331$" "cleanup handler: runs once at the end, outputvalue() still works"
+
 # convert: mapping lines and handlers run inline, their output in the track of the port.
 /usr/bin/python3 - /tmp/mdc_mm_$$.mid <<'PY'
 import struct, sys
