@@ -104,7 +104,7 @@ TEST_CASE("the live tap of mapping lines makes no heap allocation") {
         in_realtime_section = true;
         outputs += engine.process(stream.events[i]).size();
         in_realtime_section = false;
-        if (i % 512 == 0)
+        if (i % 8192 == 0)
             while (mapping.take(v)) ++values;  // the worker's side, not counted
     }
     CHECK(realtime_allocations.load() == 0);
