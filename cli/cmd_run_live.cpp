@@ -52,7 +52,7 @@ std::vector<drivers::LivePort> live_ports(const std::vector<PortConfig>& ports, 
 
 }  // namespace
 
-int run_live(std::unique_ptr<Compilation> compilation, engine::Program program_in, const RunArgs& args, std::string backend) {
+int run_live(PythonSession& python, std::unique_ptr<Compilation> compilation, engine::Program program_in, const RunArgs& args, std::string backend) {
     const Config config = compilation->checked.config;
     if (backend.empty()) {  // the default rule
         if (has_alsa_sequencer()) backend = "alsa";
@@ -124,7 +124,6 @@ int run_live(std::unique_ptr<Compilation> compilation, engine::Program program_i
     // --watch the mapping lines stay those of the first patch.
     const drivers::MappingTable table(compilation->checked);
     std::optional<drivers::LiveMapping> mapping;
-    PythonSession python;
     std::unique_ptr<python::Handlers> handlers;
     if (!table.empty() || !compilation->checked.instances.empty()) {
         int code = exit_ok;
