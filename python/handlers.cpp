@@ -143,7 +143,7 @@ std::unique_ptr<Handlers> Handlers::load(Runtime& runtime, const CheckedPatch& p
             if (!f) {
                 PyErr_Clear();
                 diags.error(line.to.span, fmt::format("the module '{}' of python instance '{}' has no handler '{}' once imported", mod, pi.name, fn))
-                    .note("mdc check reads the module's text; mdc run imports it, and the name was not there");
+                    .note("mdc check found it in the module's syntax; importing the module did not define it");
                 ok = false;
                 continue;
             }
