@@ -372,7 +372,7 @@ void Handlers::cleanup() {
 }
 
 void Handlers::attach_worker() {
-    for (auto& inst : instances_) inst->worker_ts = PyThreadState_New(inst->ts->interp);
+    for (auto& inst : instances_) inst->worker_ts = PyThreadState_New(PyThreadState_GetInterpreter(inst->ts));
     worker_ = true;
 }
 
