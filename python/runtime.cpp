@@ -44,6 +44,28 @@ def _takes_event(f, args, kwargs):
 
 }  // namespace
 
+// Removes from sys.modules every module loaded from one of `folders`, so that the next import
+// reads the file again: the programs bound before keep the functions they have.
+static void forget_modules(const std::vector<std::string>& folders) {
+    Ref list(PyList_New(0));
+    for (const std::string& f : folders) {
+        Ref s(PyUnicode_DecodeFSDefault(f.c_str()));
+        if (s) PyList_Append(list.p, s.p);
+    }
+    Ref globals(PyDict_New());
+    PyDict_SetItemString(globals.p, "__builtins__", PyEval_GetBuiltins());
+    PyDict_SetItemString(globals.p, "folders", list.p);
+    Ref r(PyRun_String(R"PY(
+import sys, os, importlib
+for _name, _m in list(sys.modules.items()):
+    _file = getattr(_m, '__file__', None)
+    if _file and os.path.dirname(os.path.abspath(_file)) in folders:
+        del sys.modules[_name]
+importlib.invalidate_caches()
+)PY", Py_file_input, globals.p, globals.p));
+    if (!r) PyErr_Clear();
+}
+
 Runtime::Runtime(std::unique_ptr<State> state) : state_(std::move(state)) {}
 
 std::unique_ptr<Runtime> Runtime::start(const StartOptions& options, std::string& error) {
@@ -131,6 +153,7 @@ std::unique_ptr<Bound> Runtime::bind(const engine::Program& program, const Sourc
             return nullptr;
         }
     }
+    if (options.fresh_modules) forget_modules(options.paths);
     bool ok = true;
     for (size_t i = 0; i < program.code.size(); ++i) {
         const engine::Instr& in = program.code[i];
@@ -269,7 +292,27 @@ bool Bound::failed(int32_t instr, const char* unit) {
     return false;
 }
 
+bool Bound::output_event(OwnedEvent e) {
+    if (!inbox_) {  // offline: after the current input's output (flush_output)
+        output_.push_back(std::move(e));
+        return true;
+    }
+    e.event.sysex = e.sysex.empty() ? nullptr : e.sysex.data();
+    return inbox_->post_output(e.event);
+}
+
+bool Bound::request_switch(int32_t scene, int32_t subscene) {
+    if (inbox_ && !in_process_) return inbox_->post_switch(scene, subscene);
+    engine_->request_switch(scene < 0 ? engine_->current_scene() : scene, subscene);
+    return true;
+}
+
 bool Bound::process(int32_t instr, const engine::Event& in, engine::EventSink& out) {
+    in_process_ = true;
+    struct Leave {
+        bool& flag;
+        ~Leave() { flag = false; }
+    } leave{in_process_};
     Ref ev(static_cast<PyObject*>(event_object(in)));
     if (!ev) return failed(instr, "Process");
     Ref result(static_cast<PyObject*>(invoke(instr, ev.p)));
