@@ -3,6 +3,7 @@
 #include "runtime.h"
 
 #include "engine_module.h"
+#include "lang/gm.h"
 #include "mididings_source.h"
 #include "runtime_state.h"
 
@@ -18,11 +19,14 @@ def _install(sources):
     pkg = types.ModuleType('mididings')
     pkg.__path__ = []
     sys.modules['mididings'] = pkg
-    for name in ('constants', 'event', 'engine'):
+    for name in ('constants', 'util', 'event', 'engine', 'extra', 'extra.gm'):
         m = types.ModuleType('mididings.' + name)
+        if name == 'extra':
+            m.__path__ = []
         sys.modules['mididings.' + name] = m
         exec(compile(sources[name], '<mdc: mididings.%s>' % name, 'exec'), m.__dict__)
-        setattr(pkg, name, m)
+        parent, _, leaf = ('mididings.' + name).rpartition('.')
+        setattr(sys.modules[parent], leaf, m)
     exec(compile(sources['package'], '<mdc: mididings>', 'exec'), pkg.__dict__)
 
 def _takes_event(f, args, kwargs):
@@ -46,6 +50,15 @@ def _takes_event(f, args, kwargs):
 
 // Removes from sys.modules every module loaded from one of `folders`, so that the next import
 // reads the file again: the programs bound before keep the functions they have.
+// mididings.extra.gm from the compiler's own table: program numbers exempt from data_offset, and
+// controller numbers.
+static std::string gm_source() {
+    std::string s = "from mididings.util import NoDataOffset\n";
+    for (size_t i = 0; i < std::size(gm::programs); ++i) s += fmt::format("{} = NoDataOffset({})\n", gm::programs[i], i);
+    for (const gm::NamedController& c : gm::controllers) s += fmt::format("{} = {}\n", c.name, c.number);
+    return s;
+}
+
 static void forget_modules(const std::vector<std::string>& folders) {
     Ref list(PyList_New(0));
     for (const std::string& f : folders) {
@@ -108,6 +121,9 @@ std::unique_ptr<Runtime> Runtime::start(const StartOptions& options, std::string
         PyDict_SetItemString(sources.p, name, v.p);
     };
     add("constants", constants_source);
+    add("util", util_source);
+    add("extra", "");
+    add("extra.gm", gm_source());
     add("event", event_source);
     add("engine", engine_source);
     add("package", package_source);
