@@ -26,7 +26,7 @@ std::variant<PythonModuleNames, PythonSyntaxError> PythonSession::module_names(s
 }
 
 std::unique_ptr<python::Bound> PythonSession::bind(const Compilation& c, const engine::Program& program, const std::string& patch_file,
-                                                   bool print_to_stderr, bool output_event, int& code) {
+                                                   bool print_to_stderr, bool output_event, int& code, bool fresh_modules) {
     code = exit_ok;
     if (!program.has_python) return nullptr;
     if (!runtime()) {
@@ -49,6 +49,7 @@ std::unique_ptr<python::Bound> PythonSession::bind(const Compilation& c, const e
     }
     options.config = c.checked.config;
     options.output_event = output_event;
+    options.fresh_modules = fresh_modules;
     DiagSink diags;
     std::unique_ptr<python::Bound> bound = runtime_->bind(program, c.sources, options, diags);
     if (!bound) {

@@ -21,7 +21,8 @@ public:
     // Null with `code` set (and the errors printed) when the program's callables do not resolve;
     // null with code 0 when the program uses no Python.
     std::unique_ptr<python::Bound> bind(const Compilation& c, const engine::Program& program, const std::string& patch_file,
-                                        bool print_to_stderr, bool output_event, int& code);
+                                        bool print_to_stderr, bool output_event, int& code, bool fresh_modules = false);
+    bool started() const { return runtime_ != nullptr; }
 
     std::string unavailable() override;
     std::optional<PythonSyntaxError> expression_error(std::string_view source) override;

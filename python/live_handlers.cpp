@@ -29,7 +29,6 @@ LiveHandlers::LiveHandlers(Handlers& handlers, drivers::LiveMapping& mapping, en
 LiveHandlers::~LiveHandlers() { stop(); }
 
 void LiveHandlers::start() {
-    saved_ = PyEval_SaveThread();
     stopping_ = false;
     worker_ = std::thread([this] { run(); });
 }
@@ -39,7 +38,6 @@ void LiveHandlers::stop() {
     stopping_ = true;
     mapping_.wake();
     worker_.join();
-    PyEval_RestoreThread(static_cast<PyThreadState*>(saved_));
 }
 
 void LiveHandlers::report() {

@@ -23,8 +23,8 @@ public:
     LiveHandlers(const LiveHandlers&) = delete;
     LiveHandlers& operator=(const LiveHandlers&) = delete;
 
-    // Releases the GIL that the calling thread (which loaded the handlers) holds and starts the
-    // worker; stop() runs the cleanup handlers on the worker, joins it, and takes the GIL back.
+    // Starts the worker (the thread that loaded the handlers must have released the GIL:
+    // python::GilReleased); stop() runs the cleanup handlers on the worker and joins it.
     void start();
     void stop();
 
@@ -35,7 +35,6 @@ private:
     engine::EngineInbox& inbox_;
     std::thread worker_;
     std::atomic<bool> stopping_{false};
-    void* saved_ = nullptr;  // the loading thread's PyThreadState while the worker runs
     uint64_t refused_ = 0, reported_dropped_ = 0, reported_refused_ = 0;
 
     void run();

@@ -19,6 +19,7 @@
 namespace mdc::python {
 
 class Bound;
+struct Ref;  // an owned PyObject* (runtime_state.h)
 
 struct StartOptions {};
 
@@ -28,6 +29,7 @@ struct BindOptions {
     std::vector<std::string> paths;
     Config config;                 // data_offset, port names
     bool output_event = true;      // false: output_event() raises (convert has no place for it)
+    bool fresh_modules = false;    // re-import the modules from `paths` (--watch after an edit)
 };
 
 class Runtime {
@@ -66,6 +68,11 @@ public:
 
     // The engine that `switch_scene` and friends act on while this program runs (null: none).
     void attach(engine::Engine* engine);
+    // Live backends (alsa, jack): engine functions called on other threads than the engine's
+    // (the worker's Call, System, Print) reach the engine through `inbox`; a scene switch from a
+    // Process call, on the engine's thread, acts directly as offline. output_event() always goes
+    // through `inbox` and leaves with the engine's next cycle.
+    void go_live(engine::EngineInbox* inbox) { inbox_ = inbox; }
     // Events given to output_event() since the last call, each sent through engine.output().
     template <typename Emit>
     void flush_output(Emit&& emit) {
@@ -90,7 +97,8 @@ public:
     };
     engine::Engine* engine() const { return engine_; }
     const BindOptions& options() const { return options_; }
-    void output_event(OwnedEvent e) { output_.push_back(std::move(e)); }
+    bool output_event(OwnedEvent e);                       // false: the engine's inbox is full
+    bool request_switch(int32_t scene, int32_t subscene);  // raw numbers; scene -1: the current one
 
 private:
     friend class Runtime;
@@ -102,7 +110,14 @@ private:
     std::vector<void*> args_, kwargs_;  // Process(f, *args, **kwargs): a tuple and a dict (or null)
     std::vector<bool> no_event_;    // Call(f) with a function of no arguments (mididings calls it so)
     engine::Engine* engine_ = nullptr;
+    engine::EngineInbox* inbox_ = nullptr;  // live
+    bool in_process_ = false;               // inside a Process call (the engine's thread)
     std::vector<OwnedEvent> output_;
+    // Process's scratch, kept between calls: what the function returned, as events and bytes.
+    std::vector<Ref> items_;
+    std::vector<engine::Event> events_;
+    void* spare_event_ = nullptr;  // PyObject*: the MidiEvent made last (event_object)
+    std::vector<std::vector<uint8_t>> sysex_;
     uint64_t exceptions_ = 0;
 
     void* event_object(const engine::Event& ev);      // a new MidiEvent (PyObject*)
