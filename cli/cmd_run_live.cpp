@@ -117,6 +117,7 @@ int run_live(std::unique_ptr<Compilation> compilation, engine::Program program_i
     drivers::LiveHost host(style, args.trace, config.silent);
     engine::EngineOptions options;
     options.bound_out_ports = true;
+    options.clock = driver->clock();
     auto first = std::make_unique<LoadedPatch>();
     first->compilation = std::move(compilation);
     first->program = std::move(program_in);

@@ -1,6 +1,7 @@
 // `mdc test`: runs the test(...) statements of patches (PRODUCT.md section 4). Each test gets a fresh
 // engine at -O0 and again at -O2; the initial scene's init output comes first; every output event
 // must match `expect` in order. A failure prints the test's location and a diff of the events.
+#include <cmath>
 #include <cstdio>
 
 #include <fmt/format.h>
@@ -48,7 +49,7 @@ std::vector<std::string> run_test(const engine::Program& program, const TestCase
         if (s.time) time = *s.time;
         std::vector<uint8_t> bytes;
         engine::Event e = to_event(s.event, bytes);
-        e.frame = static_cast<uint64_t>(time * 1e9);
+        e.frame = static_cast<uint64_t>(std::llround(time * 1e9));  // as text input's `@` times
         take(engine.process(e));
         if (py) py->flush_output(take);
     }
