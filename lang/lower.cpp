@@ -448,10 +448,17 @@ int32_t Lowerer::unit(const ir::Node& n) {
         if (u.overload == 1 && name == "SubSceneSwitch" && a[1].flag) in.flags |= 4;
         return emit(in, n.span);
     }
+    // A callable as the Python runtime resolves it: lambda source, "module.name", or
+    // "PerChannel:" and its factory (mididings.extra.per_channel.PerChannel(factory)).
+    auto callable_text = [](auto& self, const Value& v) -> std::string {
+        if (v.is(Value::Kind::PyRef) && v.s == "PerChannel" && v.s2.empty() && v.items && !v.items->empty())
+            return "PerChannel:" + self(self, (*v.items)[0]);
+        if (v.is(Value::Kind::Lambda)) return v.s;
+        return v.s2.empty() ? v.s : v.s + "." + v.s2;
+    };
     auto callable = [&](const Value& v) {
         p_.has_python = true;
-        if (v.is(Value::Kind::Lambda)) return string(v.s);
-        return string(v.s2.empty() ? v.s : v.s + "." + v.s2);
+        return string(callable_text(callable_text, v));
     };
     // Process(f, *args, **kwargs), Call(f, ...): the extra arguments as one Python literal,
     // "(args, kwargs)", in strings (b = its index + 1; 0: none).
