@@ -48,7 +48,7 @@ std::vector<drivers::LivePort> live_ports(const std::vector<PortConfig>& ports, 
 
 }  // namespace
 
-int run_live(std::unique_ptr<Compilation> compilation, engine::Program program_in, const RunArgs& args, std::string backend) {
+int run_live(PythonSession& python, std::unique_ptr<Compilation> compilation, engine::Program program_in, const RunArgs& args, std::string backend) {
     const Config config = compilation->checked.config;
     if (backend.empty()) {  // the default rule
         if (has_alsa_sequencer()) backend = "alsa";

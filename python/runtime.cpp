@@ -85,7 +85,6 @@ std::unique_ptr<Runtime> Runtime::start(const StartOptions& options, std::string
     PyObject* modules = PyImport_GetModuleDict();  // borrowed
     if (PyDict_SetItemString(modules, "_mdc", s.mdc_module.p) < 0) return fail("_mdc");
 
-    if (options.print_to_stderr) PySys_SetObject("stdout", PySys_GetObject("stderr"));
 
     Ref boot(PyDict_New());
     PyDict_SetItemString(boot.p, "__builtins__", PyEval_GetBuiltins());
@@ -121,9 +120,11 @@ std::unique_ptr<Runtime> Runtime::start(const StartOptions& options, std::string
     return rt;
 }
 
+void Runtime::print_to_stderr(bool yes) { PySys_SetObject("stdout", PySys_GetObject(yes ? "stderr" : "__stdout__")); }
+
 Runtime::~Runtime() {
     state_->mdc_module = {}, state_->event_module = {}, state_->midi_event = {}, state_->raw = {};
-    state_->namespace_ = {}, state_->takes_event = {};
+    state_->namespace_ = {}, state_->takes_event = {}, state_->syntax_helpers = {};
     for (Ref& r : state_->field_names) r = {};
     Py_FinalizeEx();
 }

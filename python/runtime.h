@@ -1,7 +1,8 @@
 // The embedded CPython of one mdc process, started only when a program uses Python. It installs
 // mdc's `mididings` package, puts the patch's folders first on sys.path, resolves each callable of
 // a program once (lambda source compiled with the mididings names; `module.name` imported) and
-// runs Process, Call, System(f) and Print(string=f) inline for the offline backends.
+// runs Process, Call, System(f) and Print(string=f) inline for the offline backends. At check time
+// it answers the compiler's syntax questions (syntax.cpp).
 #pragma once
 
 #include <memory>
@@ -12,15 +13,14 @@
 #include "engine/engine.h"
 #include "engine/program.h"
 #include "lang/diag.h"
+#include "lang/python_syntax.h"
 #include "lang/patch.h"
 
 namespace mdc::python {
 
 class Bound;
 
-struct StartOptions {
-    bool print_to_stderr = false;  // Python's sys.stdout goes to stderr (stdout carries events)
-};
+struct StartOptions {};
 
 // What a program's callables see: its folders (first on sys.path, in this order; modules stay
 // imported for the process, so `mdc test` over several files shares module names) and config.
@@ -41,6 +41,14 @@ public:
     // Resolves every callable of `program`; an unresolved one is an error at its span in `diags`
     // (then null is returned). The Bound object must not outlive this Runtime.
     std::unique_ptr<Bound> bind(const engine::Program& program, const SourceSet& sources, const BindOptions& options, DiagSink& diags);
+
+    // Python's sys.stdout goes to stderr (where stdout carries events), or back to stdout.
+    void print_to_stderr(bool yes);
+
+    // Check time (syntax.cpp): CPython's parser on a lambda's source and on a module's source.
+    // Nothing is executed.
+    std::optional<PythonSyntaxError> expression_error(std::string_view source);
+    std::variant<PythonModuleNames, PythonSyntaxError> module_names(std::string_view source, const std::string& filename);
 
     struct State;
 
