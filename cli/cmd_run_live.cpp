@@ -152,6 +152,7 @@ int run_live(PythonSession& python, std::unique_ptr<Compilation> compilation, en
     }
     engine::EngineOptions options;
     options.bound_out_ports = true;
+    options.clock = driver->clock();
     PatchWatcher watcher(args, std::move(first), host, options, python, inbox);
     engine::Engine& engine = watcher.first_engine();
     drivers::EngineSwap engines(&engine, static_cast<uint32_t>(live.in_ports.size()));

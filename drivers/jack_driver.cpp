@@ -135,6 +135,8 @@ std::unique_ptr<JackDriver> JackDriver::open(const LiveConfig& config, std::stri
     return std::unique_ptr<JackDriver>(new JackDriver(std::move(s)));
 }
 
+engine::Clock JackDriver::clock() const { return engine::Clock::samples(jack_get_sample_rate(s_->client)); }
+
 std::string JackDriver::describe() const {
     return fmt::format("JACK client '{}' ({}, {} frames per period)", jack_get_client_name(s_->client),
                        s_->config.realtime ? "jack-rt: in the process callback" : "jack: one period of latency", s_->period);

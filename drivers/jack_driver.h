@@ -40,6 +40,7 @@ public:
     // `engines` starts with the engine to run; hot reload offers new ones through it.
     int run(EngineSwap& engines, engine::EngineInbox& inbox, LiveHost& host, const std::function<bool()>& should_stop) override;
     std::string describe() const override;
+    engine::Clock clock() const override;  // frames at the server's sample rate
 
     // The MIDI ports of the running server (for `mdc ports`); empty with `error` when none answers.
     static std::vector<JackPortInfo> list_ports(std::string& error);

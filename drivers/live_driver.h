@@ -43,6 +43,9 @@ public:
 
     // For the start-up line: "JACK client 'x' (jack-rt: in the process callback, 256 frames per period)".
     virtual std::string describe() const = 0;
+
+    // What the frames of its events mean in time (EngineOptions::clock): nanoseconds unless told.
+    virtual engine::Clock clock() const { return engine::Clock::nanoseconds(); }
 };
 
 }  // namespace mdc::drivers

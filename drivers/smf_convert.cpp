@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "smf_clock.h"
 #include "smf_reader.h"
 #include "smf_writer.h"
 
@@ -247,6 +248,7 @@ SmfConversion convert_smf(std::span<const uint8_t> input, Engine& engine, const 
         return c;
     }
     c.events_in = in.events;
+    engine.set_clock(smf_clock(in, input));  // the patch's time is the file's real time
     Converter conv(in, engine, options);
     if (!conv.run()) {
         c.error = std::move(conv.error_);

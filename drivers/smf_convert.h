@@ -1,6 +1,7 @@
 // Runs a Standard MIDI File through an engine (`mdc convert`, process_file): the tracks merge by
 // (time, track, position in track); each event goes to the patch with port = track and frame =
-// tick; what comes out goes to the track of its port, at the time of its input event, in order
+// tick (the engine's clock reads ticks through the file's tempo map, smf_clock.h); what comes out goes
+// to the track of its port, at the time of its input event, in order
 // (a port with no track gets a new track). Meta events stay in their track at their time, not run
 // through the patch, as in mididings. The initial scene's init patch runs at time 0, the current
 // scene's exit patch at the end of the file. An event the patch left unchanged is written as it was

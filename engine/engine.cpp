@@ -129,6 +129,7 @@ std::span<const Event> Engine::start() {
 std::span<const Event> Engine::process(const Event& in) {
     begin_cycle();
     ++stats_.input;
+    now_frame_ = in.frame;
     int32_t slot = slot_for(in);
     if (program_.control >= 0) {
         uint32_t begin = top_;
@@ -160,6 +161,7 @@ std::span<const Event> Engine::process(const Event& in) {
 
 std::span<const Event> Engine::finish(uint64_t frame) {
     begin_cycle();
+    now_frame_ = frame;
     if (current_ >= 0) run_switch_patch(program_.scenes[static_cast<size_t>(current_)].exit, frame);
     stats_.output += top_;
     return {buffer_.data(), top_};
@@ -167,6 +169,7 @@ std::span<const Event> Engine::finish(uint64_t frame) {
 
 std::span<const Event> Engine::switch_scene(int32_t scene, int32_t subscene, uint64_t frame) {
     begin_cycle();
+    now_frame_ = frame;
     pending_scene_ = scene;
     pending_subscene_ = subscene;
     run_scene_switch(frame);

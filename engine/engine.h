@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "clock.h"
 #include "event.h"
 #include "hooks.h"
 #include "inbox.h"
@@ -26,6 +27,7 @@ struct EngineOptions {
     uint32_t sysex_arena = 1u << 20;   // bytes for SysEx made while processing (Process results)
     uint32_t note_routes = 4096;       // notes and pedals held across scene switches
     bool bound_out_ports = true;       // Sanitize drops ports >= out_ports (live, text, test)
+    Clock clock;                       // what Event::frame means in time (default: nanoseconds)
 };
 
 struct EngineStats {
@@ -90,6 +92,18 @@ public:
     int32_t published_scene() const { return scene_of(published_slot_.load(std::memory_order_relaxed)).first; }
     int32_t published_subscene() const { return scene_of(published_slot_.load(std::memory_order_relaxed)).second; }
     const EngineStats& stats() const { return stats_; }
+    // The clock (convert sets the file's tempo map before start; not realtime-safe).
+    void set_clock(Clock clock) { options_.clock = std::move(clock); last_frame_ = ~0ull; }
+    // The time of the event being processed (the last one given to the engine), in seconds.
+    double time() const { return static_cast<double>(options_.clock.ns(now_frame_)) * 1e-9; }
+    // The clock at `frame`, in nanoseconds (the last answer is kept: events of one input share it).
+    int64_t now_ns(uint64_t frame) {
+        if (frame != last_frame_) {
+            last_frame_ = frame;
+            last_ns_ = options_.clock.ns(frame);
+        }
+        return last_ns_;
+    }
     const Program& program() const { return program_; }
 
     // Used by the units (SceneSwitch, SubSceneSwitch) while an event is processed.
@@ -118,6 +132,9 @@ private:
         return {s.number, s.subscene};
     }
     int32_t pending_scene_ = -1, pending_subscene_ = -1;
+    uint64_t now_frame_ = 0;           // the frame of the input being processed
+    uint64_t last_frame_ = ~0ull;      // now_ns's last question and answer
+    int64_t last_ns_ = 0;
     EngineStats stats_;
 
     void begin_cycle();
@@ -147,6 +164,8 @@ private:
     void run_deferred(int32_t index, uint32_t begin, Deferred::Kind kind, bool consume);
     void run_ctrl_to_sysex(const Instr& in, uint32_t begin);
     void run_suppress_pc(const Instr& in, uint32_t begin);
+    void run_voice_filter(const Instr& in, uint32_t begin);
+    uint64_t floating_choice(const Instr& in, const Event& e);
 };
 
 // Sanitize's rules for one event (mididings.md 1.6 and PRODUCT.md's deviations): false means drop

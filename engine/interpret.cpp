@@ -10,9 +10,11 @@
 
 #include "engine.h"
 #include "filter_test.h"
+#include "floating_split.h"
 #include "modifier.h"
 #include "single_event.h"
 #include "unit_ops.h"
+#include "voice_filter.h"
 
 namespace mdc::engine {
 
@@ -41,7 +43,7 @@ void Engine::run(int32_t index, uint32_t begin) {
     }
     switch (in.op) {
     case OpCode::Chain: run_chain(in, begin, 0); return;
-    case OpCode::Fork: case OpCode::Dispatch: run_fork(in, begin); return;
+    case OpCode::Fork: case OpCode::Dispatch: case OpCode::FloatingKeySplit: run_fork(in, begin); return;
     case OpCode::Sanitize: sanitize(begin); return;
     case OpCode::SceneSwitch:
         each(buf, begin, top_, [&](const Event& e) {
@@ -70,6 +72,7 @@ void Engine::run(int32_t index, uint32_t begin) {
     case OpCode::Process: run_process(index, begin); return;
     case OpCode::CtrlToSysEx: run_ctrl_to_sysex(in, begin); return;
     case OpCode::SuppressPC: run_suppress_pc(in, begin); return;
+    case OpCode::VoiceFilter: run_voice_filter(in, begin); return;
     case OpCode::Call: run_deferred(index, begin, (in.flags & 1) ? Deferred::Kind::CallThread : Deferred::Kind::Call, true); return;
     case OpCode::System: run_deferred(index, begin, Deferred::Kind::System, true); return;
     case OpCode::Print: run_deferred(index, begin, Deferred::Kind::Print, false); return;
@@ -163,7 +166,8 @@ void Engine::run_fork(const Instr& in, uint32_t begin) {
             }
             return true;
         };
-        const uint64_t chosen = in.op == OpCode::Dispatch ? program_.masks[static_cast<size_t>(in.c) + dispatch_index(in, src)] : all;
+        const uint64_t chosen = in.op == OpCode::Dispatch ? program_.masks[static_cast<size_t>(in.c) + dispatch_index(in, src)]
+                              : in.op == OpCode::FloatingKeySplit ? floating_choice(in, src) : all;
         bool room = true;
         for (uint64_t rest = chosen; rest && room; rest &= rest - 1) room = branch(std::countr_zero(rest));
         for (int32_t k = 64; k < in.b && room; ++k) room = branch(k);  // plain forks of more than 64 branches
@@ -228,6 +232,33 @@ void Engine::run_suppress_pc(const Instr& in, uint32_t begin) {
         buf[out++] = buf[i];
     }
     top_ = out;
+}
+
+// VoiceFilter: each note event becomes what the voice of its port and channel plays (none, a
+// note-off, a note-on, or both); other events pass. Notes outside 0..127 and ports beyond those the
+// compiler sized the state for pass untouched.
+void Engine::run_voice_filter(const Instr& in, uint32_t begin) {
+    const uint32_t inputs_end = top_;
+    const voice_filter::Params p{in.b, join64(in.c, in.d), (in.flags & 1) != 0};
+    for (uint32_t i = begin; i < inputs_end; ++i) {
+        const Event e = buffer_[i];
+        if (!(e.type & (NOTEON | NOTEOFF)) || e.data1 < 0 || e.data1 > 127 || e.port < 0 || e.port >= in.e || e.channel < 0 || e.channel > 15) {
+            push(e);
+            continue;
+        }
+        Event out[2];
+        int32_t* block = state_.data() + in.a + static_cast<size_t>(e.port * 16 + e.channel) * voice_filter::block_slots;
+        const int n = voice_filter::run(block, p, e, now_ns(e.frame), out);
+        for (int k = 0; k < n; ++k) push(out[k]);
+    }
+    replace_inputs(begin, inputs_end);
+}
+
+// FloatingKeySplit: the branches an event takes (bit 0 lower, bit 1 upper), after the analysis.
+uint64_t Engine::floating_choice(const Instr& in, const Event& e) {
+    const int32_t* q = program_.ints.data() + in.d;
+    const floating_split::Params p{q[0], q[1], q[2], q[3], join64(q[4], q[5]), in.e};
+    return floating_split::choose(state_.data() + in.c, p, e, now_ns(e.frame));
 }
 
 void Engine::run_deferred(int32_t index, uint32_t begin, Deferred::Kind kind, bool consume) {

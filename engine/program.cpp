@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "event_types.h"
+#include "state_slots.h"
 
 namespace mdc::engine {
 
@@ -129,6 +130,13 @@ std::string operands(const Program& p, const Instr& in) {
     case OpCode::CtrlToSysEx:
         return fmt::format("ctrl {} -> '{}' value at {}{}", in.a, bytes_hex(p, in.c, in.d), in.b,
                            in.e >= 0 ? fmt::format(", checksum from {}", in.e) : std::string());
+    case OpCode::VoiceFilter:
+        return fmt::format("voice {} time {}ns{} state #{} ports {}", in.b, join64(in.c, in.d), (in.flags & 1) ? " retrigger" : "", in.a, in.e);
+    case OpCode::FloatingKeySplit: {
+        const int32_t* q = p.ints.data() + in.d;
+        return fmt::format("{}..{} margins {} {} hold {}ns state #{} ports {}  {}  dedup", q[0], q[1], q[2], q[3], join64(q[4], q[5]), in.c, in.e,
+                           children(p, in));
+    }
     case OpCode::Generate: {
         uint32_t type = 1u << in.sub;
         std::string t = type_names(type);

@@ -41,6 +41,8 @@ namespace mdc::engine {
     X(PitchbendRange, "pitchbend.range", "a: min, b: max, c: in_min, d: in_max")                         \
     X(SuppressPC, "suppress.pc", "a: state (the last program per port < 64 and channel)")                       \
     X(CtrlToSysEx, "ctrl.to_sysex", "a: ctrl, b: index, c: bytes, d: size, e: checksum start (-1: none)")          \
+    X(VoiceFilter, "voice.filter", "a: state, b: voice, c/d: time in ns (low/high), e: ports tracked, flags: 1 retrigger") \
+    X(FloatingKeySplit, "split.floating", "a: first link, b: count (2), c: state, d: ints: thresholds, margins, hold ns (low/high), e: ports tracked, flags: dedup") \
     X(Generate, "generate", "sub: type bit, a..d: port channel data1 data2 (SysEx: c bytes, d size), flags: which are EVENT_* fields") \
     X(Sanitize, "sanitize", "")                                                                          \
     X(SceneSwitch, "scene.switch", "a: number, flags: 1 EVENT_* field, 2 offset")                       \
@@ -108,7 +110,7 @@ struct Program {
     uint32_t out_ports = 1;         // Sanitize's bound where the backend has one
     int data_offset = 1;            // for printing user numbers
     bool has_python = false;        // Process, Call, System with a callable, Print(string=f)
-    uint32_t state_size = 0;        // int32 slots of unit state (SuppressPC, ...), all -1 at start
+    uint32_t state_size = 0;        // int32 slots of unit state (SuppressPC, ...), all -1 at start (state_slots.h)
     static constexpr int32_t state_ports = 64;  // ports that per-port-and-channel state covers
 
     // Adds an instruction with its span; returns its index.

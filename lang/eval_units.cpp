@@ -200,6 +200,11 @@ Value Evaluator::call_unit(const UnitInfo& unit, Arguments args) {
             v.i = i;
         }
     }
+    if (unit.name == "VoiceSplit" && values[0].items && values[0].items->empty()) {
+        diags_.error(values[0].span.valid() ? values[0].span : span, "VoiceSplit needs at least one patch")
+            .note("each patch gets one voice of the chords played: VoiceSplit([lowest, ..., highest])");
+        return Value::error(span);
+    }
     if ((unit.name == "Process" || unit.name == "Call") && ov.var_keywords &&
         !python_call_arguments(unit.name, values[values.size() - 2], values[values.size() - 1], span, diags_))
         return Value::error(span);

@@ -10,9 +10,13 @@
 
 #include <fmt/format.h>
 
+#include "engine/clock.h"
 #include "engine/event_types.h"
 #include "engine/filter_test.h"
+#include "engine/floating_split.h"
+#include "engine/state_slots.h"
 #include "engine/unit_ops.h"
+#include "engine/voice_filter.h"
 #include "fork_table.h"
 #include "units.h"
 
@@ -91,6 +95,29 @@ private:
     int32_t output_init(const Patch& u, Span s);
     void gather_switch_patches(ir::NodeId id, std::vector<int32_t>& init, std::vector<int32_t>& exit);
     static int32_t bit_index(uint32_t single) { return std::countr_zero(single); }
+    // `slots` int32 slots of unit state; returns the first.
+    int32_t state(int32_t slots) {
+        auto at = static_cast<int32_t>(p_.state_size);
+        p_.state_size += static_cast<uint32_t>(slots);
+        return at;
+    }
+    // The ports a unit's per-port state covers: those its input can come from, at most state_ports.
+    static int32_t tracked_ports(const ir::EventSet& in) {
+        if (in.empty()) return 0;
+        return std::min<int32_t>(Program::state_ports, 64 - std::countl_zero(in.ports));
+    }
+    // VoiceFilter(voice, time, retrigger) as one instruction: 'highest' is voice -1, 'lowest' 0.
+    Instr voice_filter_instr(const Value& voice, const Value& time, const Value& retrigger, int32_t ports) {
+        Instr in{OpCode::VoiceFilter};
+        in.b = voice.is(Value::Kind::Str) ? (voice.s == "lowest" ? 0 : -1) : static_cast<int32_t>(std::clamp<int64_t>(voice.as_int(), -1000, 1000));
+        const int64_t ns = seconds_to_ns(std::clamp(time.as_double(), -1e9, 1e9));
+        in.c = low32(ns);
+        in.d = high32(ns);
+        in.e = ports;
+        in.flags = retrigger.as_int() ? 1 : 0;
+        in.a = state(ports * 16 * voice_filter::block_slots);
+        return in;
+    }
     bool is_threshold_split(const Patch& p) const {
         return p.unit && p.overload == 0 && (p.unit->name == "KeySplit" || p.unit->name == "VelocitySplit" || p.unit->name == "CtrlValueSplit");
     }
@@ -421,10 +448,17 @@ int32_t Lowerer::unit(const ir::Node& n) {
         if (u.overload == 1 && name == "SubSceneSwitch" && a[1].flag) in.flags |= 4;
         return emit(in, n.span);
     }
+    // A callable as the Python runtime resolves it: lambda source, "module.name", or
+    // "PerChannel:" and its factory (mididings.extra.per_channel.PerChannel(factory)).
+    auto callable_text = [](auto& self, const Value& v) -> std::string {
+        if (v.is(Value::Kind::PyRef) && v.s == "PerChannel" && v.s2.empty() && v.items && !v.items->empty())
+            return "PerChannel:" + self(self, (*v.items)[0]);
+        if (v.is(Value::Kind::Lambda)) return v.s;
+        return v.s2.empty() ? v.s : v.s + "." + v.s2;
+    };
     auto callable = [&](const Value& v) {
         p_.has_python = true;
-        if (v.is(Value::Kind::Lambda)) return string(v.s);
-        return string(v.s2.empty() ? v.s : v.s + "." + v.s2);
+        return string(callable_text(callable_text, v));
     };
     // Process(f, *args, **kwargs), Call(f, ...): the extra arguments as one Python literal,
     // "(args, kwargs)", in strings (b = its index + 1; 0: none).
@@ -484,6 +518,35 @@ int32_t Lowerer::unit(const ir::Node& n) {
         in.c = bytes(a[1].s);
         in.d = static_cast<int32_t>(a[1].s.size());
         in.e = a[3].is(Value::Kind::None) ? -1 : static_cast<int32_t>(a[3].i);
+        return emit(in, n.span);
+    }
+    if (name == "VoiceFilter") return emit(voice_filter_instr(a[0], a[1], a[2], tracked_ports(n.in)), n.span);
+    if (name == "VoiceSplit") {
+        // mididings' definition: Fork([VoiceFilter(v) >> patch for each patch]), the voices 0, 1, ...
+        // with the last patch on the highest voice, or (fallback='lowest') 0, then -(n-1) .. -1.
+        const auto count = static_cast<int32_t>(n.children.size());
+        const bool lowest = a[1].is(Value::Kind::Str) && a[1].s == "lowest";
+        const int32_t ports = tracked_ports(n.in);
+        std::vector<int32_t> branches;
+        for (int32_t i = 0; i < count; ++i) {
+            const int32_t v = lowest ? (i == 0 ? 0 : i - count) : (i == count - 1 ? -1 : i);
+            const int32_t filter = emit(voice_filter_instr(Value::integer(v), a[2], a[3], ports), n.span);
+            branches.push_back(group(OpCode::Chain, {filter, node(n.children[static_cast<size_t>(i)])}, n.span));
+        }
+        return group(OpCode::Fork, branches, n.span, true);
+    }
+    if (name == "FloatingKeySplit") {
+        std::vector<int32_t> branches = {node(n.children[0]), node(n.children[1])};
+        in.op = OpCode::FloatingKeySplit;
+        in.a = links(branches);
+        in.b = 2;
+        in.e = tracked_ports(n.in);
+        in.c = state(floating_split::slots(in.e));
+        in.d = static_cast<int32_t>(p_.ints.size());
+        const int64_t hold = seconds_to_ns(std::clamp(a[4].as_double(), -1e9, 1e9));
+        auto margin = [&](size_t i) { return static_cast<int32_t>(std::clamp<int64_t>(a[i].as_int(), -100000, 100000)); };
+        p_.ints.insert(p_.ints.end(), {i32(0), i32(1), margin(5), margin(6), low32(hold), high32(hold)});
+        in.flags = FORK_DEDUP;
         return emit(in, n.span);
     }
     diags_.error(n.span, fmt::format("the engine cannot run {} yet", name))

@@ -291,7 +291,10 @@ std::vector<UnitInfo> build_table() {
                      {P("threshold_lower", K::NoteLimit), P("threshold_upper", K::NoteLimit), P("patch_lower", K::Patch),
                       P("patch_upper", K::Patch), P("hold_time", K::Number, real(1.0)), P("margin_lower", K::Int, integer(12)),
                       P("margin_upper", K::Int, integer(12))})},
-                  "A key split whose split point follows the hands between two thresholds."));
+                  "A key split whose split point follows the hands between two thresholds: it lies midway between "
+                  "the highest note of the lower region and the lowest of the upper one (notes released less than "
+                  "hold_time seconds ago count), at most margin_* beyond the thresholds; note-offs follow their "
+                  "note-ons; other events go to both patches."));
     t.push_back(X("Harmonize",
                   {O("Harmonize(tonic, scale, interval, non_harmonic='below')",
                      {P("tonic", K::Tonic), P("scale", K::Scale), P("interval", K::Interval),
@@ -319,7 +322,8 @@ std::vector<UnitInfo> build_table() {
                   {O("PedalToNoteoff(ctrl=64, sostenuto=False)", {P("ctrl", K::Ctrl, integer(64)), P("sostenuto", K::Bool, boolean(false))})},
                   "Turns a sustain (or sostenuto) pedal into delayed note-offs."));
     t.push_back(X("PerChannel", {O("PerChannel(factory)", {P("factory", K::Callable)})},
-                  "Keeps one state object per port and channel for a Python Process or Call."));
+                  "Keeps one state object per port and channel for a Python Process or Call: factory() makes it "
+                  "for the first event of each."));
     t.push_back(X("LimitPolyphony",
                   {O("LimitPolyphony(max_polyphony, remove_oldest=True)",
                      {P("max_polyphony", K::Int), P("remove_oldest", K::Bool, boolean(true))})},
@@ -331,12 +335,15 @@ std::vector<UnitInfo> build_table() {
     t.push_back(X("VoiceFilter",
                   {O("VoiceFilter(voice='highest', time=0.1, retrigger=False)",
                      {P("voice", K::Voice, text("highest")), P("time", K::Number, real(0.1)), P("retrigger", K::Bool, boolean(false))})},
-                  "Keeps one voice of the chords played on each port and channel."));
+                  "Keeps one voice of the chords played on each port and channel (0 lowest, -1 highest); a new note "
+                  "changes the voice's note only within time seconds of its note-on (always for 'highest' and "
+                  "'lowest', or with retrigger)."));
     t.push_back(X("VoiceSplit",
                   {O("VoiceSplit(patches, fallback='highest', time=0.1, retrigger=False)",
                      {P("patches", K::Patches), P("fallback", K::Voice, text("highest")), P("time", K::Number, real(0.1)),
                       P("retrigger", K::Bool, boolean(false))})},
-                  "Sends each voice of a chord to its own patch."));
+                  "Sends each voice of a chord to its own patch: a fork of VoiceFilter(voice) >> patch, the last "
+                  "patch (or with fallback='lowest' the first) taking what the other voices cannot."));
     // What each unit does to event types (mididings.md 2.4-2.11): filters' applies-to sets and
     // whether other types pass, the types modifiers act on, generators' output, consumers.
     using namespace engine;

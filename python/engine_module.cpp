@@ -116,7 +116,10 @@ PyObject* m_out_ports(PyObject* m, PyObject*) {
     return b ? port_names(b->options().config.out_ports) : nullptr;
 }
 
+// The engine's clock at the event being processed (offline: the virtual clock, exact), else the
+// seconds since Python started.
 PyObject* m_time(PyObject* m, PyObject*) {
+    if (Bound* b = state_of(m).current; b && b->engine()) return PyFloat_FromDouble(b->engine()->time());
     std::chrono::duration<double> t = std::chrono::steady_clock::now() - state_of(m).started;
     return PyFloat_FromDouble(t.count());
 }

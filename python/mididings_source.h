@@ -1,6 +1,8 @@
 // The Python source of the `mididings` package that mdc provides to user code (from mididings
-// import *, mididings.event, mididings.engine, mididings.constants), installed into sys.modules at
-// start (runtime.cpp), with mididings.util and mididings.extra.gm (its names from lang/gm.h). Engine functions call the C module `_mdc` (engine_module.cpp). The type
+// import *, mididings.event, mididings.engine, mididings.constants, mididings.util,
+// mididings.extra.per_channel), installed into sys.modules at start (runtime.cpp), beside
+// mididings.extra.gm (its names from lang/gm.h). Engine functions call the C module `_mdc`
+// (engine_module.cpp). The type
 // bits equal engine/event_types.h; tests/behaviour/python checks them against the patch language.
 #pragma once
 
@@ -215,6 +217,21 @@ def time():
 
 def active():
     return True
+)PY";
+
+// mididings.extra.per_channel: Process(PerChannel(factory)) calls one object per port and channel,
+// each made by factory() when the first event of its port and channel comes.
+inline constexpr std::string_view per_channel_source = R"PY(
+class PerChannel(object):
+    def __init__(self, factory):
+        self.factory = factory
+        self._objects = {}
+
+    def __call__(self, ev):
+        key = (ev.port, ev.channel)
+        if key not in self._objects:
+            self._objects[key] = self.factory()
+        return self._objects[key](ev)
 )PY";
 
 inline constexpr std::string_view package_source = R"PY(

@@ -11,7 +11,8 @@ namespace mdc::python {
 
 namespace {
 
-// Installs mididings, mididings.constants, .event and .engine into sys.modules from source.
+// Installs mididings, mididings.constants, .event, .engine and .extra.per_channel into sys.modules
+// from source.
 constexpr std::string_view bootstrap_source = R"PY(
 import sys, types, inspect
 
@@ -28,6 +29,13 @@ def _install(sources):
         parent, _, leaf = ('mididings.' + name).rpartition('.')
         setattr(sys.modules[parent], leaf, m)
     exec(compile(sources['package'], '<mdc: mididings>', 'exec'), pkg.__dict__)
+    extra = sys.modules['mididings.extra']  # made above, with gm
+    per_channel = types.ModuleType('mididings.extra.per_channel')
+    sys.modules['mididings.extra.per_channel'] = per_channel
+    exec(compile(sources['per_channel'], '<mdc: mididings.extra.per_channel>', 'exec'), per_channel.__dict__)
+    extra.per_channel = per_channel
+    extra.PerChannel = per_channel.PerChannel
+    pkg.extra = extra
 
 def _takes_event(f, args, kwargs):
     try:
@@ -127,6 +135,7 @@ std::unique_ptr<Runtime> Runtime::start(const StartOptions& options, std::string
     add("event", event_source);
     add("engine", engine_source);
     add("package", package_source);
+    add("per_channel", per_channel_source);
     Ref done(PyObject_CallOneArg(PyDict_GetItemString(boot.p, "_install"), sources.p));
     if (!done) return fail("mididings");
     s.takes_event = Ref(Py_NewRef(PyDict_GetItemString(boot.p, "_takes_event")));
@@ -173,6 +182,52 @@ std::unique_ptr<Bound> Runtime::bind(const engine::Program& program, const Sourc
         }
     }
     if (options.fresh_modules) forget_modules(options.paths);
+    // A callable's text: lambda source, "module.name", or "PerChannel:" and the factory's text.
+    // Null after reporting the error at `at`.
+    auto resolve = [&](auto& self, const std::string& name, int32_t instr, Span at) -> Ref {
+        if (name.starts_with("PerChannel:")) {
+            Ref factory = self(self, name.substr(11), instr, at);
+            if (!factory) return {};
+            if (!PyCallable_Check(factory.p)) {
+                diags.error(at, fmt::format("the PerChannel factory is not callable (it is a {})", Py_TYPE(factory.p)->tp_name));
+                return {};
+            }
+            Ref module(PyImport_ImportModule("mididings.extra.per_channel"));
+            Ref cls(module ? PyObject_GetAttrString(module.p, "PerChannel") : nullptr);
+            Ref object(cls ? PyObject_CallOneArg(cls.p, factory.p) : nullptr);
+            if (!object) diags.error(at, fmt::format("cannot make the PerChannel object: {}", fetch_error_text()));
+            return object;
+        }
+        if (name.starts_with("lambda")) {
+            Ref code(Py_CompileString(name.c_str(), b->where(instr).c_str(), Py_eval_input));
+            Ref f(code ? PyEval_EvalCode(code.p, state_->namespace_.p, state_->namespace_.p) : nullptr);
+            if (!f) diags.error(at, fmt::format("this lambda does not compile: {}", fetch_error_text()));
+            return f;
+        }
+        size_t dot = name.rfind('.');
+        if (dot == std::string::npos) {
+            diags.error(at, fmt::format("'{}' names no Python module", name));
+            return {};
+        }
+        std::string module = name.substr(0, dot), attr = name.substr(dot + 1);
+        Ref m(PyImport_ImportModule(module.c_str()));
+        if (!m) {
+            diags.error(at, fmt::format("cannot import the Python module '{}': {}", module, fetch_error_text()));
+            return {};
+        }
+        Ref f(PyObject_GetAttrString(m.p, attr.c_str()));
+        if (!f) {
+            PyErr_Clear();
+            diags.error(at, fmt::format("the Python module '{}' has no name '{}'", module, attr)).note(
+                fmt::format("imported from {}", [&] {
+                    Ref file(PyObject_GetAttrString(m.p, "__file__"));
+                    if (file && PyUnicode_Check(file.p)) return std::string(PyUnicode_AsUTF8(file.p));
+                    PyErr_Clear();
+                    return std::string("(built in)");
+                }()));
+        }
+        return f;
+    };
     bool ok = true;
     for (size_t i = 0; i < program.code.size(); ++i) {
         const engine::Instr& in = program.code[i];
@@ -182,42 +237,10 @@ std::unique_ptr<Bound> Runtime::bind(const engine::Program& program, const Sourc
         const std::string& name = program.strings[static_cast<size_t>(in.a)];
         const engine::SourceRef& ref = program.spans[i];
         Span at{ref.file, ref.begin, ref.end};
-        Ref f;
-        if (name.starts_with("lambda")) {
-            Ref code(Py_CompileString(name.c_str(), b->where(static_cast<int32_t>(i)).c_str(), Py_eval_input));
-            if (code) f = Ref(PyEval_EvalCode(code.p, state_->namespace_.p, state_->namespace_.p));
-            if (!f) {
-                diags.error(at, fmt::format("this lambda does not compile: {}", fetch_error_text()));
-                ok = false;
-                continue;
-            }
-        } else {
-            size_t dot = name.rfind('.');
-            if (dot == std::string::npos) {
-                diags.error(at, fmt::format("'{}' names no Python module", name));
-                ok = false;
-                continue;
-            }
-            std::string module = name.substr(0, dot), attr = name.substr(dot + 1);
-            Ref m(PyImport_ImportModule(module.c_str()));
-            if (!m) {
-                diags.error(at, fmt::format("cannot import the Python module '{}': {}", module, fetch_error_text()));
-                ok = false;
-                continue;
-            }
-            f = Ref(PyObject_GetAttrString(m.p, attr.c_str()));
-            if (!f) {
-                PyErr_Clear();
-                diags.error(at, fmt::format("the Python module '{}' has no name '{}'", module, attr)).note(
-                    fmt::format("imported from {}", [&] {
-                        Ref file(PyObject_GetAttrString(m.p, "__file__"));
-                        if (file && PyUnicode_Check(file.p)) return std::string(PyUnicode_AsUTF8(file.p));
-                        PyErr_Clear();
-                        return std::string("(built in)");
-                    }()));
-                ok = false;
-                continue;
-            }
+        Ref f = resolve(resolve, name, static_cast<int32_t>(i), at);
+        if (!f) {
+            ok = false;
+            continue;
         }
         if (!PyCallable_Check(f.p)) {
             diags.error(at, fmt::format("'{}' is not callable (it is a {})", name.starts_with("lambda") ? "this lambda" : name, Py_TYPE(f.p)->tp_name));

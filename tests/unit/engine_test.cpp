@@ -232,3 +232,18 @@ TEST_CASE("-O0 and -O2 give the same output on every golden patch") {
     }
     CHECK(compared >= 40);
 }
+
+TEST_CASE("the clock turns frames into nanoseconds: as they are, at a sample rate, through a tempo map") {
+    CHECK(engine::Clock().ns(123456789) == 123456789);
+    const engine::Clock jack = engine::Clock::samples(48000);
+    CHECK(jack.ns(48000) == 1'000'000'000);
+    CHECK(jack.ns(4800) == 100'000'000);
+    CHECK(jack.ns(1) == 20833);  // 20833.3 ns, truncated
+    // division 480: 120 bpm, then 240 bpm from tick 960 (1 s)
+    const engine::Clock tempo({{0, 0, 500'000'000, 480}, {960, 1'000'000'000, 250'000'000, 480}});
+    CHECK(tempo.ns(48) == 50'000'000);
+    CHECK(tempo.ns(960) == 1'000'000'000);
+    CHECK(tempo.ns(960 + 144) == 1'075'000'000);
+    CHECK(engine::seconds_to_ns(0.1) == 100'000'000);
+    CHECK(engine::seconds_to_ns(0.3) == 300'000'000);
+}
