@@ -102,6 +102,8 @@ private:
     uint32_t arena_used_ = 0;
     SingleEventCode single_;
     std::vector<int32_t> state_;  // the units' state (Program::state_size slots)
+    std::vector<Event> bypass_;   // events sent straight out while processing (Panic), ahead of the rest
+    uint32_t bypass_top_ = 0;
     NoteRoutes routes_;
     bool track_routes_ = false;
     int32_t current_ = -1;  // scene slot
@@ -135,6 +137,15 @@ private:
     void run_deferred(int32_t index, uint32_t begin, Deferred::Kind kind, bool consume);
     void run_ctrl_to_sysex(const Instr& in, uint32_t begin);
     void run_suppress_pc(const Instr& in, uint32_t begin);
+    // The note-tracking units of mididings.extra and Panic (note_units.cpp).
+    template <typename F>
+    void expand(uint32_t begin, F f);
+    void run_limit_polyphony(const Instr& in, uint32_t begin);
+    void run_make_monophonic(const Instr& in, uint32_t begin);
+    void run_pedal_to_noteoff(const Instr& in, uint32_t begin);
+    void run_latch_notes(const Instr& in, uint32_t begin);
+    void run_panic(const Instr& in, uint32_t begin);
+    void emit_bypass();
 };
 
 // Sanitize's rules for one event (mididings.md 1.6 and PRODUCT.md's deviations): false means drop

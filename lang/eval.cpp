@@ -18,7 +18,8 @@ Evaluator::Evaluator(const SourceSet& sources, DiagSink& diags, EvalOptions opti
     install_builtins();
 }
 
-CheckedPatch Evaluator::run(const ast::Module& module) {
+CheckedPatch Evaluator::run(const ast::Module& module, std::span<const ast::Module> stdlib) {
+    load_stdlib(stdlib);
     module_ = &module;
     for (const ast::Stmt& s : module.body) exec(s);
     check_entry_point(module);
@@ -887,6 +888,34 @@ Value Evaluator::call_macro(const Value& macro, Arguments args) {
     // Errors inside the body say which use of the macro they come from.
     for (size_t i = first_new; i < diags_.all().size(); ++i)
         if (call_depth_ == 0) diags_.at(i).note(fmt::format("in this use of '{}'", def.name), span);
+    return result;
+}
+
+// The standard library runs first, in the module globals, which then become its own: the user's
+// patch does not see its names, and its bodies do not see the user's.
+void Evaluator::load_stdlib(std::span<const ast::Module> stdlib) {
+    for (const ast::Module& m : stdlib) {
+        module_ = &m;
+        for (const ast::Stmt& s : m.body) exec(s);
+    }
+    module_ = nullptr;
+    stdlib_globals_ = std::move(scopes_[0]);
+    scopes_[0].clear();
+}
+
+// A unit whose body is a stdlib def: the def called with the unit's checked arguments, in the
+// standard library's globals.
+Value Evaluator::call_stdlib(const UnitInfo& unit, std::vector<Value> args, Span span) {
+    auto it = stdlib_globals_.find(std::string(unit.stdlib_body));
+    if (it == stdlib_globals_.end() || !it->second.is(Value::Kind::Macro))
+        return error(span, fmt::format("internal error: the standard library has no '{}' for {}", unit.stdlib_body, unit.name));
+    const Value macro = it->second;
+    Arguments a;
+    a.positional = std::move(args);
+    a.span = span;
+    std::swap(scopes_[0], stdlib_globals_);
+    Value result = call_macro(macro, std::move(a));
+    std::swap(scopes_[0], stdlib_globals_);
     return result;
 }
 
