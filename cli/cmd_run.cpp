@@ -84,7 +84,8 @@ int run_run(const RunArgs& args) {
         fmt::print(stderr, "{}: error: {}\n", args.file, err);
         return exit_io;
     }
-    auto c = compile_source(args.file, std::move(text));
+    PythonSession python;
+    auto c = compile_source(args.file, std::move(text), false, &python);
     ProgramResult r = compile_program(*c, args.opt_level);
     std::fputs(render_all(c->diags, c->sources).c_str(), stderr);
     if (!r.internal_error.empty()) {
@@ -92,14 +93,13 @@ int run_run(const RunArgs& args) {
         return exit_internal;
     }
     if (c->diags.error_count() > 0 || !r.program) return exit_data;
-    if (c->checked.process_file) return run_process_file(*c, *r.program, args.file);  // offline: no backend
+    if (c->checked.process_file) return run_process_file(python, *c, *r.program, args.file);  // offline: no backend
     if (!c->checked.run) {
         fmt::print(stderr, "{}: error: the patch has no run(...) or process_file(...) entry point\n", args.file);
         return exit_data;
     }
     std::string backend = !args.backend.empty() ? args.backend : c->checked.config.backend;
-    if (backend != "text") return run_live(std::move(c), std::move(*r.program), args, backend);
-    PythonSession python;
+    if (backend != "text") return run_live(python, std::move(c), std::move(*r.program), args, backend);
     int code = exit_ok;
     std::unique_ptr<python::Bound> py = python.bind(*c, *r.program, args.file, /*print_to_stderr=*/true, /*output_event=*/true, code);
     if (code != exit_ok) return code;

@@ -8,9 +8,10 @@
 #include "commands.h"
 #include "engine/program.h"
 #include "lang/compile.h"
+#include "python_setup.h"
 
 namespace mdc::cli {
 
-int run_live(std::unique_ptr<Compilation> compilation, engine::Program program, const RunArgs& args, std::string backend);
+int run_live(PythonSession& python, std::unique_ptr<Compilation> compilation, engine::Program program, const RunArgs& args, std::string backend);
 
 }  // namespace mdc::cli

@@ -11,19 +11,10 @@
 
 #include "engine/engine.h"
 #include "print_format.h"
+#include "python_calls.h"
 #include "shell_command.h"
 
 namespace mdc::drivers {
-
-// The Python layer as the offline host sees it. Each call runs inline; false means the call failed
-// (its error was printed) and the event is dropped and counted.
-class PythonCalls {
-public:
-    virtual ~PythonCalls() = default;
-    virtual bool process(int32_t instr, const engine::Event& in, engine::EventSink& out) = 0;  // Process(f)
-    virtual bool call(int32_t instr, const engine::Event& ev) = 0;                             // Call(f), Call(thread=f)
-    virtual bool text(int32_t instr, const engine::Event& ev, std::string& out) = 0;          // System(f), Print(string=f)
-};
 
 class OfflineHost {
 public:

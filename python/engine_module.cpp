@@ -20,6 +20,12 @@ int offset_of(PyObject* module) { return state_of(module).data_offset; }
 
 PyObject* m_data_offset(PyObject* m, PyObject*) { return PyLong_FromLong(offset_of(m)); }
 
+PyObject* switched(bool ok) {
+    if (ok) Py_RETURN_NONE;
+    PyErr_SetString(PyExc_RuntimeError, "the engine's queue is full: the scene switch is dropped");
+    return nullptr;
+}
+
 PyObject* m_switch_scene(PyObject* m, PyObject* args) {
     long scene;
     PyObject* sub = Py_None;
@@ -32,8 +38,7 @@ PyObject* m_switch_scene(PyObject* m, PyObject* args) {
         if (subscene == -1 && PyErr_Occurred()) return nullptr;
         subscene -= offset_of(m);
     }
-    b->engine()->request_switch(static_cast<int32_t>(scene - offset_of(m)), static_cast<int32_t>(subscene));
-    Py_RETURN_NONE;
+    return switched(b->request_switch(static_cast<int32_t>(scene - offset_of(m)), static_cast<int32_t>(subscene)));
 }
 
 PyObject* m_switch_subscene(PyObject* m, PyObject* args) {
@@ -41,18 +46,17 @@ PyObject* m_switch_subscene(PyObject* m, PyObject* args) {
     if (!PyArg_ParseTuple(args, "l", &sub)) return nullptr;
     Bound* b = running(m);
     if (!b) return nullptr;
-    b->engine()->request_switch(b->engine()->current_scene(), static_cast<int32_t>(sub - offset_of(m)));
-    Py_RETURN_NONE;
+    return switched(b->request_switch(-1, static_cast<int32_t>(sub - offset_of(m))));
 }
 
 PyObject* m_current_scene(PyObject* m, PyObject*) {
     Bound* b = running(m);
-    return b ? PyLong_FromLong(b->engine()->current_scene() + offset_of(m)) : nullptr;
+    return b ? PyLong_FromLong(b->engine()->published_scene() + offset_of(m)) : nullptr;
 }
 
 PyObject* m_current_subscene(PyObject* m, PyObject*) {
     Bound* b = running(m);
-    return b ? PyLong_FromLong(b->engine()->current_subscene() + offset_of(m)) : nullptr;
+    return b ? PyLong_FromLong(b->engine()->published_subscene() + offset_of(m)) : nullptr;
 }
 
 // {number: (name, [subscene names])}: a scene with subscenes lists their names; a plain scene none.
@@ -89,8 +93,9 @@ PyObject* m_output_event(PyObject* m, PyObject* args) {
     }
     Bound::OwnedEvent o;
     if (!to_event(state_of(m), ev, o.event, o.sysex)) return nullptr;
-    b->output_event(std::move(o));
-    Py_RETURN_NONE;
+    if (b->output_event(std::move(o))) Py_RETURN_NONE;
+    PyErr_SetString(PyExc_RuntimeError, "the engine's queue is full: the event is dropped");
+    return nullptr;
 }
 
 PyObject* port_names(const std::vector<PortConfig>& ports) {
@@ -142,14 +147,15 @@ bool to_event(Runtime::State& st, PyObject* obj, engine::Event& e, std::vector<u
         if (is == 0) PyErr_Format(PyExc_TypeError, "expected a MidiEvent, not %s", Py_TYPE(obj)->tp_name);
         return false;
     }
-    auto get = [&](int field, long& out) {
-        Ref v(PyObject_GetAttr(obj, st.field_names[field].p));
+    using S = Runtime::State;
+    auto get = [&](S::Slot field, long& out) {
+        Ref v(get_slot(st.slots[field].p, obj));
         if (!v) return false;
         out = PyLong_AsLong(v.p);
         return !(out == -1 && PyErr_Occurred());
     };
     long type, port, channel, data1, data2;
-    if (!get(0, type) || !get(1, port) || !get(2, channel) || !get(3, data1) || !get(4, data2)) return false;
+    if (!get(S::Type, type) || !get(S::Port, port) || !get(S::Channel, channel) || !get(S::Data1, data1) || !get(S::Data2, data2)) return false;
     e.type = static_cast<uint32_t>(type);
     e.port = static_cast<int32_t>(port);
     e.channel = static_cast<int32_t>(channel);
@@ -157,7 +163,7 @@ bool to_event(Runtime::State& st, PyObject* obj, engine::Event& e, std::vector<u
     e.data2 = static_cast<int32_t>(data2);
     sysex.clear();
     if (e.type == engine::SYSEX) {
-        Ref b(PyObject_GetAttr(obj, st.field_names[5].p));
+        Ref b(get_slot(st.slots[S::SysEx].p, obj));
         if (!b) return false;
         char* data;
         Py_ssize_t n;

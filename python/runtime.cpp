@@ -3,6 +3,7 @@
 #include "runtime.h"
 
 #include "engine_module.h"
+#include "lang/gm.h"
 #include "mididings_source.h"
 #include "runtime_state.h"
 
@@ -18,11 +19,14 @@ def _install(sources):
     pkg = types.ModuleType('mididings')
     pkg.__path__ = []
     sys.modules['mididings'] = pkg
-    for name in ('constants', 'event', 'engine'):
+    for name in ('constants', 'util', 'event', 'engine', 'extra', 'extra.gm'):
         m = types.ModuleType('mididings.' + name)
+        if name == 'extra':
+            m.__path__ = []
         sys.modules['mididings.' + name] = m
         exec(compile(sources[name], '<mdc: mididings.%s>' % name, 'exec'), m.__dict__)
-        setattr(pkg, name, m)
+        parent, _, leaf = ('mididings.' + name).rpartition('.')
+        setattr(sys.modules[parent], leaf, m)
     exec(compile(sources['package'], '<mdc: mididings>', 'exec'), pkg.__dict__)
 
 def _takes_event(f, args, kwargs):
@@ -43,6 +47,37 @@ def _takes_event(f, args, kwargs):
 )PY";
 
 }  // namespace
+
+// Removes from sys.modules every module loaded from one of `folders`, so that the next import
+// reads the file again: the programs bound before keep the functions they have.
+// mididings.extra.gm from the compiler's own table: program numbers exempt from data_offset, and
+// controller numbers.
+static std::string gm_source() {
+    std::string s = "from mididings.util import NoDataOffset\n";
+    for (size_t i = 0; i < std::size(gm::programs); ++i) s += fmt::format("{} = NoDataOffset({})\n", gm::programs[i], i);
+    for (const gm::NamedController& c : gm::controllers) s += fmt::format("{} = {}\n", c.name, c.number);
+    return s;
+}
+
+static void forget_modules(const std::vector<std::string>& folders) {
+    Ref list(PyList_New(0));
+    for (const std::string& f : folders) {
+        Ref s(PyUnicode_DecodeFSDefault(f.c_str()));
+        if (s) PyList_Append(list.p, s.p);
+    }
+    Ref globals(PyDict_New());
+    PyDict_SetItemString(globals.p, "__builtins__", PyEval_GetBuiltins());
+    PyDict_SetItemString(globals.p, "folders", list.p);
+    Ref r(PyRun_String(R"PY(
+import sys, os, importlib
+for _name, _m in list(sys.modules.items()):
+    _file = getattr(_m, '__file__', None)
+    if _file and os.path.dirname(os.path.abspath(_file)) in folders:
+        del sys.modules[_name]
+importlib.invalidate_caches()
+)PY", Py_file_input, globals.p, globals.p));
+    if (!r) PyErr_Clear();
+}
 
 Runtime::Runtime(std::unique_ptr<State> state) : state_(std::move(state)) {}
 
@@ -75,7 +110,6 @@ std::unique_ptr<Runtime> Runtime::start(const StartOptions& options, std::string
     PyObject* modules = PyImport_GetModuleDict();  // borrowed
     if (PyDict_SetItemString(modules, "_mdc", s.mdc_module.p) < 0) return fail("_mdc");
 
-    if (options.print_to_stderr) PySys_SetObject("stdout", PySys_GetObject("stderr"));
 
     Ref boot(PyDict_New());
     PyDict_SetItemString(boot.p, "__builtins__", PyEval_GetBuiltins());
@@ -87,21 +121,27 @@ std::unique_ptr<Runtime> Runtime::start(const StartOptions& options, std::string
         PyDict_SetItemString(sources.p, name, v.p);
     };
     add("constants", constants_source);
+    add("util", util_source);
+    add("extra", "");
+    add("extra.gm", gm_source());
     add("event", event_source);
     add("engine", engine_source);
     add("package", package_source);
     Ref done(PyObject_CallOneArg(PyDict_GetItemString(boot.p, "_install"), sources.p));
     if (!done) return fail("mididings");
     s.takes_event = Ref(Py_NewRef(PyDict_GetItemString(boot.p, "_takes_event")));
-    const char* fields[] = {"type", "_port", "_channel", "data1", "data2", "_sysex"};
-    for (int i = 0; i < 6; ++i)
-        if (!(s.field_names[i] = Ref(PyUnicode_InternFromString(fields[i])))) return fail("names");
     s.event_module = Ref(PyImport_ImportModule("mididings.event"));
     if (!s.event_module) return fail("mididings.event");
     s.midi_event = Ref(PyObject_GetAttrString(s.event_module.p, "MidiEvent"));
-    s.raw = Ref(PyObject_GetAttrString(s.event_module.p, "_raw"));
+    if (!s.midi_event) return fail("mididings");
+    const char* slots[] = {"type", "_port", "_channel", "data1", "data2", "_sysex", "_frame"};
+    for (int i = 0; i < State::Slots; ++i) {
+        s.slots[i] = Ref(PyObject_GetAttrString(s.midi_event.p, slots[i]));
+        if (!s.slots[i] || !Py_TYPE(s.slots[i].p)->tp_descr_get || !Py_TYPE(s.slots[i].p)->tp_descr_set) return fail("MidiEvent slots");
+    }
+    s.empty_tuple = Ref(PyTuple_New(0));
     Ref package(PyImport_ImportModule("mididings"));
-    if (!s.midi_event || !s.raw || !package) return fail("mididings");
+    if (!package) return fail("mididings");
     s.namespace_ = Ref(PyDict_Copy(PyModule_GetDict(package.p)));
     if (!s.namespace_) return fail("namespace");
     PyDict_DelItemString(s.namespace_.p, "__name__");
@@ -110,10 +150,12 @@ std::unique_ptr<Runtime> Runtime::start(const StartOptions& options, std::string
     return rt;
 }
 
+void Runtime::print_to_stderr(bool yes) { PySys_SetObject("stdout", PySys_GetObject(yes ? "stderr" : "__stdout__")); }
+
 Runtime::~Runtime() {
-    state_->mdc_module = {}, state_->event_module = {}, state_->midi_event = {}, state_->raw = {};
-    state_->namespace_ = {}, state_->takes_event = {};
-    for (Ref& r : state_->field_names) r = {};
+    state_->mdc_module = {}, state_->event_module = {}, state_->midi_event = {}, state_->empty_tuple = {};
+    state_->namespace_ = {}, state_->takes_event = {}, state_->syntax_helpers = {};
+    for (Ref& r : state_->slots) r = {};
     Py_FinalizeEx();
 }
 
@@ -130,6 +172,7 @@ std::unique_ptr<Bound> Runtime::bind(const engine::Program& program, const Sourc
             return nullptr;
         }
     }
+    if (options.fresh_modules) forget_modules(options.paths);
     bool ok = true;
     for (size_t i = 0; i < program.code.size(); ++i) {
         const engine::Instr& in = program.code[i];
@@ -215,6 +258,7 @@ Bound::~Bound() {
     if (state_.current == this) state_.current = nullptr;
     for (auto* v : {&callables_, &args_, &kwargs_})
         for (void* f : *v) Py_XDECREF(static_cast<PyObject*>(f));
+    Py_XDECREF(static_cast<PyObject*>(spare_event_));
 }
 
 void* Bound::invoke(int32_t instr, void* event) {
@@ -240,17 +284,29 @@ std::string Bound::where(int32_t instr) const {
     return fmt::format("{}:{}:{}", f.name(), lc.line, lc.col);
 }
 
+// The MidiEvent given to Python. The one given last is used again when nothing else kept it
+// (its reference count is back to ours alone): most functions return or drop their event.
 void* Bound::event_object(const engine::Event& ev) {
-    Ref args[7] = {Ref(PyLong_FromUnsignedLong(ev.type)), Ref(PyLong_FromLong(ev.port)), Ref(PyLong_FromLong(ev.channel)),
-                   Ref(PyLong_FromLong(ev.data1)), Ref(PyLong_FromLong(ev.data2)),
-                   Ref(PyBytes_FromStringAndSize(reinterpret_cast<const char*>(ev.sysex), ev.sysex ? ev.sysex_size : 0)),
-                   Ref(PyLong_FromUnsignedLongLong(ev.frame))};
-    PyObject* raw[7];
-    for (int i = 0; i < 7; ++i) {
-        if (!args[i]) return nullptr;
-        raw[i] = args[i].p;
+    auto* spare = static_cast<PyObject*>(spare_event_);
+    Ref e;
+    if (spare && Py_REFCNT(spare) == 1) {
+        e = Ref(Py_NewRef(spare));
+    } else {
+        auto* type = reinterpret_cast<PyTypeObject*>(state_.midi_event.p);
+        e = Ref(type->tp_new(type, state_.empty_tuple.p, nullptr));
+        if (!e) return nullptr;
+        Py_XDECREF(spare);
+        spare_event_ = Py_NewRef(e.p);
     }
-    return PyObject_Vectorcall(state_.raw.p, raw, 7, nullptr);
+    using S = Runtime::State;
+    PyObject* obj = e.p;
+    auto slot = [&](S::Slot s, PyObject* v) { return set_slot(state_.slots[s].p, obj, v); };
+    if (!slot(S::Type, PyLong_FromUnsignedLong(ev.type)) || !slot(S::Port, PyLong_FromLong(ev.port)) || !slot(S::Channel, PyLong_FromLong(ev.channel)) ||
+        !slot(S::Data1, PyLong_FromLong(ev.data1)) || !slot(S::Data2, PyLong_FromLong(ev.data2)) ||
+        !slot(S::SysEx, PyBytes_FromStringAndSize(reinterpret_cast<const char*>(ev.sysex), ev.sysex ? ev.sysex_size : 0)) ||
+        !slot(S::Frame, PyLong_FromUnsignedLongLong(ev.frame)))
+        return nullptr;
+    return std::exchange(e.p, nullptr);
 }
 
 bool Bound::failed(int32_t instr, const char* unit) {
@@ -268,13 +324,42 @@ bool Bound::failed(int32_t instr, const char* unit) {
     return false;
 }
 
+bool Bound::output_event(OwnedEvent e) {
+    if (!inbox_) {  // offline: after the current input's output (flush_output)
+        output_.push_back(std::move(e));
+        return true;
+    }
+    e.event.sysex = e.sysex.empty() ? nullptr : e.sysex.data();
+    return inbox_->post_output(e.event);
+}
+
+bool Bound::request_switch(int32_t scene, int32_t subscene) {
+    if (inbox_ && !in_process_) return inbox_->post_switch(scene, subscene);
+    engine_->request_switch(scene < 0 ? engine_->current_scene() : scene, subscene);
+    return true;
+}
+
 bool Bound::process(int32_t instr, const engine::Event& in, engine::EventSink& out) {
+    in_process_ = true;
+    struct Leave {
+        bool& flag;
+        ~Leave() { flag = false; }
+    } leave{in_process_};
     Ref ev(static_cast<PyObject*>(event_object(in)));
     if (!ev) return failed(instr, "Process");
     Ref result(static_cast<PyObject*>(invoke(instr, ev.p)));
     if (!result) return failed(instr, "Process");
     if (result.p == Py_None) return true;
-    std::vector<Ref> items;
+    if (Py_IS_TYPE(result.p, reinterpret_cast<PyTypeObject*>(state_.midi_event.p))) {  // one event: no list
+        engine::Event e;
+        if (sysex_.empty()) sysex_.resize(1);
+        if (!to_event(state_, result.p, e, sysex_[0])) return failed(instr, "Process");
+        e.frame = in.frame;
+        out.push(e);
+        return true;
+    }
+    std::vector<Ref>& items = items_;
+    items.clear();
     if (PyObject_IsInstance(result.p, state_.midi_event.p) == 1) {
         items.push_back(std::move(result));
     } else if (PyList_Check(result.p) || PyTuple_Check(result.p) || PyIter_Check(result.p)) {
@@ -287,13 +372,14 @@ bool Bound::process(int32_t instr, const engine::Event& in, engine::EventSink& o
                      Py_TYPE(result.p)->tp_name);
         return failed(instr, "Process");
     }
-    std::vector<engine::Event> events(items.size());
-    std::vector<std::vector<uint8_t>> sysex(items.size());
+    events_.resize(items.size());
+    if (sysex_.size() < items.size()) sysex_.resize(items.size());
     for (size_t i = 0; i < items.size(); ++i) {
-        if (!to_event(state_, items[i].p, events[i], sysex[i])) return failed(instr, "Process");
-        events[i].frame = in.frame;
+        if (!to_event(state_, items[i].p, events_[i], sysex_[i])) return failed(instr, "Process");
+        events_[i].frame = in.frame;
     }
-    for (const engine::Event& e : events) out.push(e);
+    for (const engine::Event& e : events_) out.push(e);
+    items.clear();
     return true;
 }
 
