@@ -1,5 +1,6 @@
 // The evaluator's core: statements, name lookup with Python's sequential bindings, expressions,
 // operators (arithmetic on numbers, patch composition on units), comprehensions and macros.
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <functional>
@@ -897,6 +898,7 @@ Value Evaluator::call_macro(const Value& macro, Arguments args) {
 void Evaluator::load_stdlib(std::span<const ast::Module> stdlib) {
     for (const ast::Module& m : stdlib) {
         module_ = &m;
+        stdlib_files_.push_back(m.file);
         for (const ast::Stmt& s : m.body) exec(s);
     }
     module_ = nullptr;
@@ -917,6 +919,18 @@ Value Evaluator::call_stdlib(const UnitInfo& unit, std::vector<Value> args, Span
     std::swap(scopes_[0], stdlib_globals_);
     Value result = call_macro(macro, std::move(a));
     std::swap(scopes_[0], stdlib_globals_);
+    if (!result.is(Value::Kind::Patch)) return result;
+    // What the library built is the unit the user wrote: later diagnostics (static types) point
+    // to the use, not into <stdlib>/. Patches passed in keep their own spans.
+    auto in_stdlib = [&](Span s) { return std::find(stdlib_files_.begin(), stdlib_files_.end(), s.file) != stdlib_files_.end(); };
+    std::function<PatchPtr(const PatchPtr&)> respan = [&](const PatchPtr& p) -> PatchPtr {
+        if (!p || !in_stdlib(p->span)) return p;
+        auto copy = std::make_shared<Patch>(*p);
+        copy->span = span;
+        for (PatchPtr& c : copy->children) c = respan(c);
+        return copy;
+    };
+    result.patch = respan(result.patch);
     return result;
 }
 

@@ -62,6 +62,7 @@ private:
     const Value* lookup(const std::string& name) const;
     std::unordered_map<std::string, Value> builtins_;
     std::unordered_map<std::string, Value> stdlib_globals_;  // the standard library's defs and names
+    std::vector<uint32_t> stdlib_files_;                     // their source files
     unsigned call_depth_ = 0;
     size_t comprehension_steps_ = 0;
     unsigned eval_depth_ = 0;
