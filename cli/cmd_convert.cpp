@@ -130,6 +130,7 @@ int run_convert(const ConvertArgs& args) {
     }
     std::unique_ptr<python::Bound> py = python.bind(*c, *r.program, name, /*print_to_stderr=*/false, /*output_event=*/false, code_of_bind);
     if (code_of_bind != exit_ok) return code_of_bind;
+    const drivers::MappingTable table(c->checked);
     const bool batch = !args.out_dir.empty();
     BatchReport report(jobs.size(), batch && jobs.size() >= long_batch && ::isatty(STDERR_FILENO));
     std::set<std::string> outputs;  // two inputs of the same name would write one output
@@ -141,7 +142,10 @@ int run_convert(const ConvertArgs& args) {
             o.code = exit_usage;
             o.messages.push_back(fmt::format("{}: error: its output {} is also the output of an earlier input; nothing was written", job.input, job.output));
         } else {
-            o = convert_file(*r.program, c->checked.config, job.input, job.output, stdout, py.get());
+            int load_code = exit_ok;  // fresh MIDIMonster instances for each file
+            std::unique_ptr<python::Handlers> handlers = python.load_handlers(*c, table, name, /*print_to_stderr=*/false, /*virtual_clock=*/true, load_code);
+            if (load_code != exit_ok) return most_severe(code, load_code);
+            o = convert_file(*r.program, c->checked.config, job.input, job.output, stdout, py.get(), table.empty() ? nullptr : &table, handlers.get());
         }
         code = most_severe(code, o.code);
         if (batch) report.done(job, o);

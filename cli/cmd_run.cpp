@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "convert_job.h"
 #include "live_run.h"
+#include "offline_mapping.h"
 #include "offline_setup.h"
 #include "python_setup.h"
 #include "drivers/offline_host.h"
@@ -34,9 +35,11 @@ void write_events(std::span<const engine::Event> events, int data_offset, std::s
     std::fflush(stdout);
 }
 
-int run_text(const engine::Program& program, const Config& config, python::Bound* py) {
+int run_text(const engine::Program& program, const Config& config, python::Bound* py, const drivers::MappingTable* table, python::Handlers* handlers) {
     drivers::OfflineHost host(program, stderr, config.silent, print_style_for(program, config));
     host.set_python(py);
+    OfflineMapping mapping(table, handlers, static_cast<uint32_t>(config.in_ports.size()));
+    mapping.attach(host);
     engine::Engine engine(program, host.hooks());
     if (py) py->attach(&engine);
     drivers::TextFormat format;
@@ -44,7 +47,9 @@ int run_text(const engine::Program& program, const Config& config, python::Bound
     format.octave_offset = config.octave_offset;
     for (const PortConfig& p : config.in_ports) format.in_ports.push_back(p.name);
     std::string out;
-    write_events(engine.start(), config.data_offset, out);
+    auto write = [&](std::span<const engine::Event> events) { write_events(events, config.data_offset, out); };
+    write(engine.start());
+    mapping.start(engine, 0, write);
     int code = exit_ok;
     std::string line;
     uint64_t line_no = 0;
@@ -60,6 +65,7 @@ int run_text(const engine::Program& program, const Config& config, python::Bound
         }
         if (parsed.time) frame = parsed.event.frame;
         parsed.event.frame = frame;
+        mapping.before(engine, frame, write);
         write_events(engine.process(parsed.event), config.data_offset, out);
         if (py) py->flush_output([&](std::span<const engine::Event> events) { write_events(events, config.data_offset, out); });
     }
@@ -71,6 +77,15 @@ int run_text(const engine::Program& program, const Config& config, python::Bound
         fmt::print(stderr, "mdc: error: {} Python call{} raised an exception; {} event{} dropped\n", py->exceptions(), py->exceptions() == 1 ? "" : "s",
                    py->exceptions() == 1 ? "its" : "their", py->exceptions() == 1 ? " was" : "s were");
         code = exit_data;
+    }
+    if (handlers) {
+        const python::HandlerStats& hs = handlers->stats();
+        if (hs.exceptions > 0) {
+            fmt::print(stderr, "mdc: error: {} MIDIMonster handler call{} raised an exception (tracebacks above)\n", hs.exceptions, hs.exceptions == 1 ? "" : "s");
+            code = exit_data;
+        }
+        if (hs.cut_loops > 0) fmt::print(stderr, "mdc: warning: {} value{} cut at the feedback loop limit\n", hs.cut_loops, hs.cut_loops == 1 ? " was" : "s were");
+        handlers->cleanup();
     }
     if (py) py->attach(nullptr);
     return code;
@@ -103,7 +118,11 @@ int run_run(const RunArgs& args) {
     int code = exit_ok;
     std::unique_ptr<python::Bound> py = python.bind(*c, *r.program, args.file, /*print_to_stderr=*/true, /*output_event=*/true, code);
     if (code != exit_ok) return code;
-    code = run_text(*r.program, c->checked.config, py.get());
+    const drivers::MappingTable table(c->checked);
+    std::unique_ptr<python::Handlers> handlers = python.load_handlers(*c, table, args.file, /*print_to_stderr=*/true, /*virtual_clock=*/true, code);
+    if (code != exit_ok) return code;
+    code = run_text(*r.program, c->checked.config, py.get(), table.empty() ? nullptr : &table, handlers.get());
+    handlers.reset();
     py.reset();
     return code;
 }

@@ -3,6 +3,7 @@
 // command line, and runs until Ctrl-C or SIGTERM (held notes released) or the backend goes away
 // (exit 69). Also `mdc ports`: the ports of the running system, to help write patterns.
 #include <signal.h>
+#include <optional>
 #include <time.h>
 #include <unistd.h>
 
@@ -14,6 +15,9 @@
 #include "live_run.h"
 #include "offline_setup.h"
 #include "patch_watcher.h"
+#include "python_setup.h"
+#include "drivers/live_mapping.h"
+#include "python/live_handlers.h"
 #include "drivers/alsa_driver.h"
 #include "drivers/jack_driver.h"
 #include "drivers/live_host.h"
@@ -97,6 +101,16 @@ int run_live(PythonSession& python, std::unique_ptr<Compilation> compilation, en
     } else if (args.watch && !python.unavailable().empty()) {  // an edit may add Python later
         fmt::print(stderr, "mdc: warning: Python did not start ({}); edits that call Python will not load\n", python.unavailable());
     }
+    // Mapping lines and MIDIMonster instances: the tap on the engine thread, handlers on their own
+    // worker (python/live_handlers.h). Loaded before anything runs: an import error or unresolved
+    // handler exits 65. With --watch the mapping lines stay those of the first patch.
+    const drivers::MappingTable table(first->compilation->checked);
+    std::unique_ptr<python::Handlers> handlers;
+    if (!first->compilation->checked.instances.empty()) {
+        int code = exit_ok;
+        handlers = python.load_handlers(*first->compilation, table, args.file, /*print_to_stderr=*/false, /*virtual_clock=*/false, code);
+        if (!handlers) return code;
+    }
     // The main thread gives the interpreter up while the backend runs (it takes it back to stop).
     std::optional<python::GilReleased> gil_released;
     if (python.started()) gil_released.emplace();
@@ -131,19 +145,28 @@ int run_live(PythonSession& python, std::unique_ptr<Compilation> compilation, en
     for (const drivers::LivePort& p : live.in_ports) style.in_ports.push_back(p.name);
     for (const drivers::LivePort& p : live.out_ports) style.out_ports.push_back(p.name);
     drivers::LiveHost host(style, args.trace, config.silent);
+    std::optional<drivers::LiveMapping> mapping;
+    if (!table.empty()) {
+        mapping.emplace(table, static_cast<uint32_t>(live.in_ports.size()));
+        host.set_tap(&drivers::LiveMapping::tap, &*mapping);
+    }
     engine::EngineOptions options;
     options.bound_out_ports = true;
     PatchWatcher watcher(args, std::move(first), host, options, python, inbox);
     engine::Engine& engine = watcher.first_engine();
     drivers::EngineSwap engines(&engine, static_cast<uint32_t>(live.in_ports.size()));
+    std::optional<python::LiveHandlers> worker;
+    if (handlers) worker.emplace(*handlers, *mapping, inbox);
     if (!config.silent)
         fmt::print(stderr, "mdc: running as {}{}; Ctrl-C stops\n", driver->describe(), args.watch ? ", reloading the patch when it changes" : "");
     host.start();
+    if (worker) worker->start();
     watcher.start(engines);
     const timespec poll{0, 10'000'000};
     int code = driver->run(engines, inbox, host, [&] { return sigtimedwait(&signals, nullptr, &poll) > 0; });
     watcher.stop();  // no engine is freed after this
     host.stop();
+    if (worker) worker->stop();
     const engine::EngineStats& st = engines.current().stats();
     if (st.overflow || st.sysex_overflow)
         fmt::print(stderr, "mdc: warning: {} events and {} SysEx messages did not fit the engine's buffers and were dropped\n", st.overflow,

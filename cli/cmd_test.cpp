@@ -1,11 +1,13 @@
 // `mdc test`: runs the test(...) statements of patches (PRODUCT.md section 4). Each test gets a fresh
 // engine at -O0 and again at -O2; the initial scene's init output comes first; every output event
 // must match `expect` in order. A failure prints the test's location and a diff of the events.
+#include <cmath>
 #include <cstdio>
 
 #include <fmt/format.h>
 
 #include "commands.h"
+#include "offline_mapping.h"
 #include "offline_setup.h"
 #include "python_setup.h"
 #include "drivers/offline_host.h"
@@ -33,9 +35,13 @@ engine::Event to_event(const EventValue& v, std::vector<uint8_t>& bytes) {
     return e;
 }
 
-std::vector<std::string> run_test(const engine::Program& program, const TestCase& tc, const Config& config, python::Bound* py) {
+// One test on a fresh engine (and fresh MIDIMonster instances, when the patch has some).
+std::vector<std::string> run_test(const engine::Program& program, const TestCase& tc, const Config& config, python::Bound* py,
+                                  const drivers::MappingTable* table, python::Handlers* handlers) {
     drivers::OfflineHost host(program, stderr, /*silent=*/true, print_style_for(program, config));
     host.set_python(py);
+    OfflineMapping mapping(table, handlers, static_cast<uint32_t>(config.in_ports.size()));
+    mapping.attach(host);
     engine::Engine engine(program, host.hooks());
     if (py) py->attach(&engine);
     std::vector<std::string> out;
@@ -43,12 +49,14 @@ std::vector<std::string> run_test(const engine::Program& program, const TestCase
         for (const engine::Event& e : events) out.push_back(drivers::format_event(e, config.data_offset));
     };
     take(engine.start());
+    mapping.start(engine, 0, take);
     double time = 0;
     for (const TestCase::Sent& s : tc.send) {
         if (s.time) time = *s.time;
         std::vector<uint8_t> bytes;
         engine::Event e = to_event(s.event, bytes);
-        e.frame = static_cast<uint64_t>(time * 1e9);
+        e.frame = static_cast<uint64_t>(std::llround(time * 1e9));
+        mapping.before(engine, e.frame, take);
         take(engine.process(e));
         if (py) py->flush_output(take);
     }
@@ -111,6 +119,15 @@ int run_test_files(const TestArgs& args) {
             continue;
         }
         size_t file_failed = 0;
+        const drivers::MappingTable table(c->checked);
+        if (!c->checked.instances.empty()) {  // import errors once per file, not per test
+            int load_code = exit_ok;
+            python.load_handlers(*c, table, path, /*print_to_stderr=*/false, /*virtual_clock=*/true, load_code);
+            if (load_code != exit_ok) {
+                code = most_severe(code, load_code);
+                continue;
+            }
+        }
         for (const TestCase& tc : c->checked.tests) {
             ++total;
             std::vector<std::string> want;
@@ -118,8 +135,16 @@ int run_test_files(const TestArgs& args) {
                 std::vector<uint8_t> bytes;
                 want.push_back(drivers::format_event(to_event(v, bytes), c->checked.config.data_offset));
             }
-            std::vector<std::string> got[2] = {run_test(*programs[0].program, tc, c->checked.config, py[0].get()),
-                                               run_test(*programs[1].program, tc, c->checked.config, py[1].get())};
+            std::vector<std::string> got[2];
+            for (int i = 0; i < 2; ++i) {
+                int load_code = exit_ok;
+                std::unique_ptr<python::Handlers> handlers = python.load_handlers(*c, table, path, /*print_to_stderr=*/false, /*virtual_clock=*/true, load_code);
+                if (load_code != exit_ok) {
+                    code = most_severe(code, load_code);
+                    break;
+                }
+                got[i] = run_test(*programs[i].program, tc, c->checked.config, py[i].get(), table.empty() ? nullptr : &table, handlers.get());
+            }
             bool ok0 = got[0] == want, ok2 = got[1] == want;
             const SourceFile& f = c->sources.file(tc.span.file);
             LineCol lc = f.line_col(tc.span.begin);

@@ -2,6 +2,7 @@
 #include "convert_job.h"
 
 #include <new>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -20,7 +21,7 @@ inline constexpr size_t max_warnings_shown = 10;  // per file; the rest are coun
 }  // namespace
 
 FileOutcome convert_file(const engine::Program& program, const Config& config, const std::string& input, const std::string& output, std::FILE* print_to,
-                         python::Bound* py) {
+                         python::Bound* py, const drivers::MappingTable* table, python::Handlers* handlers) {
     FileOutcome r;
     auto fail = [&](int code, const std::string& file, const std::string& message) {
         r.code = code;
@@ -40,15 +41,26 @@ FileOutcome convert_file(const engine::Program& program, const Config& config, c
     engine::EngineOptions options;
     options.bound_out_ports = false;  // any port: port = track, and a port with no track gets one
     host.set_python(py);
+    // Ports are tracks here: the RPN/NRPN state covers the first 256.
+    std::optional<drivers::MappingInput> mapping_input;
+    if (table) host.set_mapping(&mapping_input.emplace(*table, 256), handlers);
     engine::Engine engine(program, host.hooks(), options);
     struct Attach {  // the engine functions of Python act on this engine while it converts
         python::Bound* py;
         Attach(python::Bound* p, engine::Engine* e) : py(p) { if (py) py->attach(e); }
         ~Attach() { if (py) py->attach(nullptr); }
     } attach(py, &engine);
-    const uint64_t exceptions_before = py ? py->exceptions() : 0;
+    const uint64_t exceptions_before = (py ? py->exceptions() : 0) + (handlers ? handlers->stats().exceptions : 0);
     drivers::SmfConvertOptions convert_options;
     convert_options.data_offset = config.data_offset;
+    if (handlers) {  // MIDIMonster's load-time outputs, at tick 0 (intervals do not run: the file has no clock in seconds here)
+        struct Collect final : python::HandlerOutput {
+            std::vector<engine::Event>& to;
+            explicit Collect(std::vector<engine::Event>& t) : to(t) {}
+            void emit(const engine::Event& e) override { to.push_back(e); }
+        } collect(convert_options.initial_output);
+        handlers->start(0, collect);
+    }
     drivers::SmfConversion c;
     try {  // a file of hundreds of MB may need more memory than there is: an error, not a crash
         c = drivers::convert_smf(bytes, engine, convert_options);
@@ -65,7 +77,7 @@ FileOutcome convert_file(const engine::Program& program, const Config& config, c
         r.messages.push_back(fmt::format("{}: warning: {} events and {} SysEx messages did not fit the engine's buffers and were dropped", input,
                                          st.overflow, st.sysex_overflow));
     // A Python call that raised left its event out: no output rather than a wrong one.
-    if (uint64_t n = py ? py->exceptions() - exceptions_before : 0; n > 0)
+    if (uint64_t n = (py ? py->exceptions() : 0) + (handlers ? handlers->stats().exceptions : 0) - exceptions_before; n > 0)
         return fail(exit_data, input, fmt::format("{} Python call{} raised an exception (traceback above); nothing was written", n, n == 1 ? "" : "s"));
     if (st.hook_failures > 0)
         return fail(exit_data, input, fmt::format("{} Python call{} failed; nothing was written", st.hook_failures, st.hook_failures == 1 ? "" : "s"));
@@ -81,7 +93,10 @@ int run_process_file(PythonSession& python, const Compilation& c, const engine::
     int code = exit_ok;
     std::unique_ptr<python::Bound> py = python.bind(c, program, patch_file, /*print_to_stderr=*/false, /*output_event=*/false, code);
     if (code != exit_ok) return code;
-    FileOutcome r = convert_file(program, c.checked.config, spec.infile, spec.outfile, stdout, py.get());
+    const drivers::MappingTable table(c.checked);
+    std::unique_ptr<python::Handlers> handlers = python.load_handlers(c, table, patch_file, /*print_to_stderr=*/false, /*virtual_clock=*/true, code);
+    if (code != exit_ok) return code;
+    FileOutcome r = convert_file(program, c.checked.config, spec.infile, spec.outfile, stdout, py.get(), table.empty() ? nullptr : &table, handlers.get());
     for (const std::string& m : r.messages) fmt::print(stderr, "{}\n", m);
     return r.code;
 }

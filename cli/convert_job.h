@@ -13,6 +13,8 @@
 #include "lang/compile.h"
 #include "python_setup.h"
 #include "lang/patch.h"
+#include "drivers/mapping_table.h"
+#include "python/handlers.h"
 #include "python/runtime.h"
 
 namespace mdc::cli {
@@ -24,9 +26,10 @@ struct FileOutcome {
     uint32_t tracks = 0;
 };
 
-// `print_to` receives Print() output; `py` runs the program's Python callables (null: it has none).
+// `print_to` receives Print() output; `py` runs the program's Python callables (null: it has none);
+// `table` and `handlers` run the mapping lines and MIDIMonster handlers inline (null: none).
 FileOutcome convert_file(const engine::Program& program, const Config& config, const std::string& input, const std::string& output, std::FILE* print_to,
-                         python::Bound* py);
+                         python::Bound* py, const drivers::MappingTable* table = nullptr, python::Handlers* handlers = nullptr);
 
 // `mdc run` of a patch whose entry point is process_file(infile, outfile, patch): the conversion,
 // with the file names relative to the current folder (as mididings' Python opens them).

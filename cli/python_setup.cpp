@@ -59,4 +59,27 @@ std::unique_ptr<python::Bound> PythonSession::bind(const Compilation& c, const e
     return bound;
 }
 
+std::unique_ptr<python::Handlers> PythonSession::load_handlers(const Compilation& c, const drivers::MappingTable& table, const std::string& patch_file,
+                                                               bool print_to_stderr, bool virtual_clock, int& code) {
+    code = exit_ok;
+    if (c.checked.instances.empty()) return nullptr;
+    if (!runtime()) {
+        fmt::print(stderr, "mdc: error: {}\n", start_error_);
+        code = exit_internal;
+        return nullptr;
+    }
+    python::HandlerOptions options;
+    std::error_code ec;
+    options.paths.push_back(std::filesystem::absolute(std::filesystem::path(patch_file), ec).parent_path().lexically_normal().string());
+    options.print_to_stderr = print_to_stderr;
+    options.virtual_clock = virtual_clock;
+    DiagSink diags;
+    std::unique_ptr<python::Handlers> h = python::Handlers::load(*runtime_, c.checked, table, c.sources, options, diags);
+    if (!h) {
+        std::fputs(render_all(diags, c.sources).c_str(), stderr);
+        code = exit_data;
+    }
+    return h;
+}
+
 }  // namespace mdc::cli

@@ -8,7 +8,9 @@
 #include <string>
 
 #include "lang/compile.h"
+#include "drivers/mapping_table.h"
 #include "lang/python_syntax.h"
+#include "python/handlers.h"
 #include "python/runtime.h"
 
 namespace mdc::cli {
@@ -25,6 +27,12 @@ public:
     std::string unavailable() override;
     std::optional<PythonSyntaxError> expression_error(std::string_view source) override;
     std::variant<PythonModuleNames, PythonSyntaxError> module_names(std::string_view source, const std::string& filename) override;
+
+    // The patch's MIDIMonster instances, loaded fresh (null with code 0 when it has none; null
+    // with `code` set and the errors printed when a module fails to import or a handler does not
+    // resolve). `virtual_clock`: offline.
+    std::unique_ptr<python::Handlers> load_handlers(const Compilation& c, const drivers::MappingTable& table, const std::string& patch_file,
+                                                    bool print_to_stderr, bool virtual_clock, int& code);
 
 private:
     std::unique_ptr<python::Runtime> runtime_;

@@ -30,7 +30,13 @@ engine::Hooks LiveHost::hooks(const engine::Program& program, PythonCalls* pytho
     h.enqueue = &LiveHost::enqueue;
     h.notice = &LiveHost::notice;
     if (python) h.process = &LiveHost::process;
+    if (tap_) h.tap = &LiveHost::tap;
     return h;
+}
+
+void LiveHost::tap(void* context, const engine::Event& in, engine::EventSink& out) {
+    LiveHost& self = *static_cast<Context*>(context)->host;
+    self.tap_(self.tap_context_, in, out);
 }
 
 // The realtime side is the only producer: the room checked here can only grow until the enqueue.

@@ -51,6 +51,8 @@ public:
     // running its Python calls (null: a program without Python; must outlive the host too).
     engine::Hooks hooks(const engine::Program& program, PythonCalls* python = nullptr);
     LiveCounters& counters() { return counters_; }
+    // The mapping lines' tap for every engine made after this call (drivers/live_mapping.h).
+    void set_tap(void (*fn)(void* context, const engine::Event& in, engine::EventSink& out), void* context) { tap_ = fn, tap_context_ = context; }
 
     // Realtime side.
     void trace_in(const engine::Event& e) { if (trace_) trace(false, e); }
@@ -86,6 +88,7 @@ private:
     static bool enqueue(void* self, const engine::Deferred& work);
     static bool process(void* self, int32_t instr, const engine::Event& in, engine::EventSink& out);
     static void notice(void* self, std::string_view message);
+    static void tap(void* self, const engine::Event& in, engine::EventSink& out);
 
     struct Context {  // what an engine's hooks point to
         LiveHost* host;
@@ -110,6 +113,8 @@ private:
     uint64_t reported_[6] = {};
     ShellCommands commands_;
     std::vector<CallThread> call_threads_;  // the worker's
+    void (*tap_)(void*, const engine::Event&, engine::EventSink&) = nullptr;
+    void* tap_context_ = nullptr;
 };
 
 }  // namespace mdc::drivers

@@ -15,6 +15,7 @@ engine::Hooks OfflineHost::hooks() {
     h.process = &OfflineHost::process;
     h.enqueue = &OfflineHost::enqueue;
     h.notice = &OfflineHost::notice;
+    if (mapping_) h.tap = &OfflineHost::tap;
     return h;
 }
 
@@ -58,6 +59,23 @@ bool OfflineHost::enqueue(void* self_ptr, const engine::Deferred& work) {
 void OfflineHost::notice(void* self_ptr, std::string_view message) {
     auto& self = *static_cast<OfflineHost*>(self_ptr);
     if (!self.silent_) fmt::print(stderr, "mdc: {}\n", message);
+}
+
+}  // namespace mdc::drivers
+
+namespace mdc::drivers {
+
+void OfflineHost::tap(void* self_ptr, const engine::Event& in, engine::EventSink& out) {
+    auto& self = *static_cast<OfflineHost*>(self_ptr);
+    self.mapping_->route(in, [&](const MapTarget& t, double value) {
+        if (t.python) {
+            if (self.handlers_) self.handlers_->deliver(t.instance, t.channel, value, in, out);
+            return;
+        }
+        engine::Event events[max_value_events];
+        const int n = value_to_events(t.midi, value, in.frame, events);
+        for (int i = 0; i < n; ++i) out.push(events[i]);
+    });
 }
 
 }  // namespace mdc::drivers

@@ -10,17 +10,28 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "mapping_table.h"
 #include "print_format.h"
 #include "python_calls.h"
 #include "shell_command.h"
 
 namespace mdc::drivers {
 
+// MIDIMonster handlers as mapping lines see them (python/handlers.h implements it): a value for a
+// handler channel, run now; the MIDI its outputs make goes to `sink`.
+class HandlerCalls {
+public:
+    virtual ~HandlerCalls() = default;
+    virtual void deliver(int32_t instance, int32_t channel, double value, const engine::Event& cause, engine::EventSink& sink) = 0;
+};
+
 class OfflineHost {
 public:
     OfflineHost(const engine::Program& program, std::FILE* print_to, bool silent, PrintStyle style);
     engine::Hooks hooks();
     void set_python(PythonCalls* python) { python_ = python; }  // before hooks(); none: Python calls fail
+    // Mapping lines (before hooks()): MIDI to MIDI inline, values for handlers to `handlers`.
+    void set_mapping(MappingInput* input, HandlerCalls* handlers) { mapping_ = input, handlers_ = handlers; }
 
 private:
     const engine::Program& program_;
@@ -29,10 +40,13 @@ private:
     PrintStyle style_;
     ShellCommands commands_;
     PythonCalls* python_ = nullptr;
+    MappingInput* mapping_ = nullptr;
+    HandlerCalls* handlers_ = nullptr;
 
     static bool process(void* self, int32_t instr, const engine::Event& in, engine::EventSink& out);
     static bool enqueue(void* self, const engine::Deferred& work);
     static void notice(void* self, std::string_view message);
+    static void tap(void* self, const engine::Event& in, engine::EventSink& out);
     void system(const std::string& command);
 };
 

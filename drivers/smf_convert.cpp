@@ -191,6 +191,8 @@ bool Converter::run() {
         end = std::max(end, in_.tracks[i].end_tick);
     }
     if (!place_all(engine_.start(), 0, nullptr, nullptr, 0, 0)) return false;
+    for (const Event& e : options_.initial_output)
+        if (!place_all(engine_.output(e), 0, nullptr, nullptr, 0, 0)) return false;
     SmfMerge merge(in_);
     uint32_t track, index;
     while (merge.next(track, index)) {

@@ -19,6 +19,7 @@ namespace mdc::drivers {
 
 struct SmfConvertOptions {
     int data_offset = 1;  // how ports are numbered in messages
+    std::vector<engine::Event> initial_output;  // sent at tick 0 after the init patch (MIDIMonster's load-time outputs), no SysEx
 };
 
 struct SmfConversion {

@@ -14,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "drivers/live_mapping.h"
 #include "engine/engine.h"
 #include "lang/check.h"
 #include "lang/compile.h"
@@ -76,6 +77,40 @@ TEST_CASE("the per-event path makes no heap allocation") {
         CHECK(counts.tapped == stream.events.size());
         CHECK(engine.current_scene() >= 0);
     }
+}
+
+TEST_CASE("the live tap of mapping lines makes no heap allocation") {
+    // conversions.mdp maps every MIDI channel type both ways, RPN/NRPN in and out, and values into
+    // a Python instance (queued for the worker here; nothing runs them).
+    const std::string path = std::string(MDC_SOURCE_DIR) + "/tests/behaviour/midimonster/conversions.mdp";
+    std::ifstream in(path);
+    std::stringstream buf;
+    buf << in.rdbuf();
+    auto c = compile_source(path, buf.str());
+    REQUIRE(c->diags.error_count() == 0);
+    ProgramResult r = compile_program(*c, 2);
+    REQUIRE(r.program);
+    drivers::MappingTable table(c->checked);
+    drivers::LiveMapping mapping(table, 2, 64);
+    engine::Hooks h;
+    h.context = &mapping;
+    h.tap = &drivers::LiveMapping::tap;
+    engine::Engine engine(*r.program, h);
+    auto stream = testing::random_stream(11, 200000, 2);
+    uint64_t outputs = 0, values = 0;
+    drivers::HandlerValue v;
+    realtime_allocations = 0;
+    for (size_t i = 0; i < stream.events.size(); ++i) {
+        in_realtime_section = true;
+        outputs += engine.process(stream.events[i]).size();
+        in_realtime_section = false;
+        if (i % 8192 == 0)
+            while (mapping.take(v)) ++values;  // the worker's side, not counted
+    }
+    CHECK(realtime_allocations.load() == 0);
+    CHECK(outputs > 1000);  // MIDI-to-MIDI lines (the patch discards everything)
+    CHECK(values > 1000);
+    CHECK(mapping.dropped() > 0);  // the queue filled between drains: counted, not grown
 }
 
 TEST_CASE("draining the inbox while another thread posts makes no heap allocation") {

@@ -1,0 +1,2 @@
+"""A helper module that counter.py imports: its state is per instance too (sub-interpreters)."""
+calls = []

@@ -1,0 +1,7 @@
+import midimonster
+
+raise RuntimeError("import fails on purpose")
+
+
+def f(value):
+    pass

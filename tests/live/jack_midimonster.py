@@ -1,0 +1,140 @@
+#!/usr/bin/python3
+"""MIDIMonster handlers live on JACK (private `jackd -d dummy` servers, driven by mdc_jack_probe as
+in jack_e2e.py): a handler through mapping lines on jack and jack-rt, that handlers run on the
+worker thread (named mdc-handlers), never on JACK's process thread, `interval` on the worker's
+clock, and a full handler queue reported while MIDI keeps flowing.
+  usage: jack_midimonster.py MDC PROBE
+"""
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+MDC, PROBE = sys.argv[1], sys.argv[2]
+TAG = f"mm{os.getpid()}"
+failures = []
+passed = 0
+
+HANDLERS = '''
+import os, threading, time
+import midimonster
+
+def invert(value):
+    midimonster.output("out", 1 - value)
+
+def where(value):
+    with open("/proc/self/task/%d/comm" % threading.get_native_id()) as f:
+        name = f.read().strip()
+    midimonster.output("thread", 1.0 if name == "mdc-handlers" else 0.0)
+
+_n = 0
+def tick():
+    global _n
+    _n += 1
+    midimonster.output("tick", min(_n, 127) / 127)
+
+def start(value):
+    midimonster.interval(tick, 50 if value > 0 else 0)
+
+def slow(value):
+    time.sleep(0.002)
+'''
+
+PATCH = """from mididings import *
+config(client_name='CLIENT')
+py1 = python("live_handlers.py")
+py1.live_handlers.invert < in_1.ch0.cc7
+py1.out > out_1.ch0.cc10
+py1.live_handlers.where < in_1.ch0.cc8
+py1.thread > out_1.ch0.cc11
+py1.live_handlers.start < in_1.ch0.cc9
+py1.tick > out_1.ch1.cc20
+py1.live_handlers.slow < in_1.ch2.cc{0..127}
+in_1.ch0.cc1 > out_1.ch0.cc2
+run(Filter(NOTE))
+"""
+
+
+def check(cond, what):
+    global passed
+    if cond:
+        passed += 1
+    else:
+        failures.append(what)
+        print(f"FAIL {what}", flush=True)
+
+
+class Server:
+    def __init__(self, name):
+        self.name = f"srv{TAG}{name}"
+        env = dict(os.environ, JACK_NO_START_SERVER="1")
+        self.proc = subprocess.Popen(["jackd", "-S", "-n", self.name, "-d", "dummy", "-r", "48000", "-p", "256"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        self.env = dict(env, JACK_DEFAULT_SERVER=self.name)
+        for _ in range(250):
+            if subprocess.run(["jack_lsp"], env=self.env, capture_output=True).returncode == 0:
+                return
+            time.sleep(0.02)
+        raise RuntimeError("jackd did not start")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(5)
+
+
+def run_case(name, script, expect, backend, timeout=6):
+    """Returns (received [hex strings], mdc exit code, mdc stderr)."""
+    server = Server(name)
+    tmp = tempfile.mkdtemp(prefix="mdc_mm_")
+    client = f"mdc{TAG}{name}"
+    with open(f"{tmp}/patch.mdp", "w") as f:
+        f.write(PATCH.replace("CLIENT", client))
+    with open(f"{tmp}/live_handlers.py", "w") as f:
+        f.write(HANDLERS)
+    with open(f"{tmp}/script.txt", "w") as f:
+        f.write(script)
+    mdc = subprocess.Popen([MDC, "run", "--backend", backend, f"{tmp}/patch.mdp"], env=server.env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    probe = subprocess.run([PROBE, "--name", f"probe{TAG}{name}", "--script", f"{tmp}/script.txt", "--expect", str(expect),
+                            "--timeout", str(timeout), "--to", f"{client}:in_1", "--from", f"{client}:out_1"],
+                           env=server.env, capture_output=True, text=True, timeout=timeout + 20)
+    mdc.send_signal(signal.SIGINT)
+    try:
+        _, err = mdc.communicate(timeout=15)
+    except subprocess.TimeoutExpired:
+        mdc.kill()
+        _, err = mdc.communicate()
+        err += "\n(mdc hung and was killed)"
+    server.stop()
+    recv = [line.split(" ", 3)[3] for line in probe.stdout.splitlines() if line.startswith("recv")]
+    return recv, mdc.returncode, err
+
+
+for backend in ("jack-rt", "jack"):
+    b = backend.replace("-", "")
+    # A handler through mapping lines, MIDI to MIDI beside it; on the worker thread.
+    recv, rc, err = run_case(f"inv{b}", "0 0 1 B0 07 00\n2 0 1 B0 07 7F\n4 0 1 B0 01 40\n6 0 1 B0 08 00\n", 4, backend)
+    check(sorted(recv) == sorted(["B0 0A 7F", "B0 0A 00", "B0 02 40", "B0 0B 7F"]), f"{backend}: handler output, MIDI-to-MIDI and the worker thread: {recv} {err[-300:]}")
+    check(recv.index("B0 0A 7F") < recv.index("B0 0A 00") if "B0 0A 7F" in recv and "B0 0A 00" in recv else False, f"{backend}: order kept: {recv}")
+    check(rc == 0, f"{backend}: exit 0 on Ctrl-C (got {rc}: {err[-400:]})")
+
+# interval on the worker's clock: 50 ms ticks, counted 1, 2, 3...
+recv, rc, err = run_case("interval", "0 0 1 B0 09 7F\n", 10, "jack", timeout=3)
+ticks = [int(r.split()[2], 16) for r in recv if r.startswith("B1 14")]
+check(len(ticks) >= 10 and ticks[:10] == list(range(1, 11)), f"interval: ten ticks in order ({ticks})")
+
+# A burst of values for a slow handler (2 ms each): the queue (4096) overflows, which is reported,
+# while MIDI-to-MIDI lines and the patch keep flowing, and Ctrl-C still ends mdc at once.
+burst = "".join(f"{p} {i} 1 B2 {i % 128:02X} 01\n" for p in range(60) for i in range(100))
+burst += "70 0 1 90 3C 64\n71 0 1 B0 01 22\n"
+t0 = time.time()
+recv, rc, err = run_case("full", burst, 2, "jack", timeout=4)
+check("values for Python handlers found the handlers' queue full and were dropped" in err, f"full queue: reported ({err[-400:]})")
+check(recv == ["90 3C 64", "B0 02 22"], f"full queue: the patch and MIDI-to-MIDI lines are not held up ({recv})")
+check(rc == 0 and time.time() - t0 < 20, f"full queue: exit 0 promptly (rc {rc}, {time.time() - t0:.1f} s)")
+
+print(f"{passed} passed, {len(failures)} failed")
+sys.exit(1 if failures else 0)
