@@ -19,7 +19,8 @@ bool EventSink::push(const Event& e) {
 
 Engine::Engine(const Program& program, Hooks hooks, EngineOptions options)
     : program_(program), hooks_(hooks), options_(options), buffer_(std::max(options.max_events, 16u)), hashes_(buffer_.size()), arena_(options.sysex_arena),
-      single_(program), state_(program.state_size, -1), routes_(std::bit_ceil(std::max(options.note_routes, 16u))) {
+      single_(program), state_(program.state_size, -1), bypass_(program.has_bypass ? buffer_.size() : 0),
+      routes_(std::bit_ceil(std::max(options.note_routes, 16u))) {
     // With one scene slot every event goes to it: nothing to remember.
     track_routes_ = program_.scenes.size() > 1;
     capacity_ = static_cast<uint32_t>(buffer_.size());
@@ -28,6 +29,7 @@ Engine::Engine(const Program& program, Hooks hooks, EngineOptions options)
 void Engine::begin_cycle() {
     top_ = 0;
     arena_used_ = 0;
+    bypass_top_ = 0;
 }
 
 uint8_t* Engine::arena_alloc(uint32_t size) {
@@ -122,6 +124,7 @@ std::span<const Event> Engine::start() {
         request_switch(initial.number, initial.subscene);
         run_scene_switch(0);
     }
+    emit_bypass();
     stats_.output += top_;
     return {buffer_.data(), top_};
 }
@@ -155,6 +158,7 @@ std::span<const Event> Engine::process(const Event& in) {
         sanitize(tap_begin);
     }
     run_scene_switch(in.frame);
+    emit_bypass();
     stats_.output += top_;
     return {buffer_.data(), top_};
 }
@@ -163,6 +167,7 @@ std::span<const Event> Engine::finish(uint64_t frame) {
     begin_cycle();
     now_frame_ = frame;
     if (current_ >= 0) run_switch_patch(program_.scenes[static_cast<size_t>(current_)].exit, frame);
+    emit_bypass();
     stats_.output += top_;
     return {buffer_.data(), top_};
 }
@@ -173,6 +178,7 @@ std::span<const Event> Engine::switch_scene(int32_t scene, int32_t subscene, uin
     pending_scene_ = scene;
     pending_subscene_ = subscene;
     run_scene_switch(frame);
+    emit_bypass();
     stats_.output += top_;
     return {buffer_.data(), top_};
 }
@@ -181,6 +187,7 @@ std::span<const Event> Engine::output(const Event& e) {
     begin_cycle();
     EventSink(*this).push(e);
     sanitize(0);
+    emit_bypass();
     stats_.output += top_;
     return {buffer_.data(), top_};
 }

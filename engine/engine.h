@@ -122,6 +122,8 @@ private:
     uint32_t arena_used_ = 0;
     SingleEventCode single_;
     std::vector<int32_t> state_;  // the units' state (Program::state_size slots)
+    std::vector<Event> bypass_;   // events sent straight out while processing (Panic), ahead of the rest
+    uint32_t bypass_top_ = 0;
     NoteRoutes routes_;
     bool track_routes_ = false;
     int32_t current_ = -1;  // scene slot
@@ -166,6 +168,15 @@ private:
     void run_suppress_pc(const Instr& in, uint32_t begin);
     void run_voice_filter(const Instr& in, uint32_t begin);
     uint64_t floating_choice(const Instr& in, const Event& e);
+    // The note-tracking units of mididings.extra and Panic (note_units.cpp).
+    template <typename F>
+    void expand(uint32_t begin, F f);
+    void run_limit_polyphony(const Instr& in, uint32_t begin);
+    void run_make_monophonic(const Instr& in, uint32_t begin);
+    void run_pedal_to_noteoff(const Instr& in, uint32_t begin);
+    void run_latch_notes(const Instr& in, uint32_t begin);
+    void run_panic(const Instr& in, uint32_t begin);
+    void emit_bypass();
 };
 
 // Sanitize's rules for one event (mididings.md 1.6 and PRODUCT.md's deviations): false means drop

@@ -73,6 +73,11 @@ void Engine::run(int32_t index, uint32_t begin) {
     case OpCode::CtrlToSysEx: run_ctrl_to_sysex(in, begin); return;
     case OpCode::SuppressPC: run_suppress_pc(in, begin); return;
     case OpCode::VoiceFilter: run_voice_filter(in, begin); return;
+    case OpCode::LimitPolyphony: run_limit_polyphony(in, begin); return;
+    case OpCode::MakeMonophonic: run_make_monophonic(in, begin); return;
+    case OpCode::PedalToNoteoff: run_pedal_to_noteoff(in, begin); return;
+    case OpCode::LatchNotes: run_latch_notes(in, begin); return;
+    case OpCode::Panic: run_panic(in, begin); return;
     case OpCode::Call: run_deferred(index, begin, (in.flags & 1) ? Deferred::Kind::CallThread : Deferred::Kind::Call, true); return;
     case OpCode::System: run_deferred(index, begin, Deferred::Kind::System, true); return;
     case OpCode::Print: run_deferred(index, begin, Deferred::Kind::Print, false); return;

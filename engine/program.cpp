@@ -126,7 +126,11 @@ std::string operands(const Program& p, const Instr& in) {
     case OpCode::CtrlRange: return fmt::format("ctrl {}: {}..{} -> {}..{}", in.a, in.d, in.e, in.b, in.c);
     case OpCode::CtrlCurve: return fmt::format("ctrl {}: {} {}", in.a, transform_name(in.sub), in.f);
     case OpCode::PitchbendRange: return fmt::format("{}..{} -> {}..{}", in.c, in.d, in.a, in.b);
-    case OpCode::SuppressPC: return fmt::format("state #{}", in.a);
+    case OpCode::SuppressPC: case OpCode::MakeMonophonic: return fmt::format("state #{}", in.a);
+    case OpCode::LimitPolyphony: return fmt::format("state #{} max {}{}", in.a, in.b, (in.flags & 1) ? " remove oldest" : "");
+    case OpCode::PedalToNoteoff: return fmt::format("state #{} ctrl {}{}", in.a, in.b, in.sub ? " sostenuto" : "");
+    case OpCode::LatchNotes: return fmt::format("state #{}{}{}", in.a, (in.flags & 1) ? " polyphonic" : "", in.b >= 0 ? fmt::format(" reset {}", in.b) : std::string());
+    case OpCode::Panic: return fmt::format("ports {}", in.a);
     case OpCode::CtrlToSysEx:
         return fmt::format("ctrl {} -> '{}' value at {}{}", in.a, bytes_hex(p, in.c, in.d), in.b,
                            in.e >= 0 ? fmt::format(", checksum from {}", in.e) : std::string());

@@ -43,6 +43,11 @@ namespace mdc::engine {
     X(CtrlToSysEx, "ctrl.to_sysex", "a: ctrl, b: index, c: bytes, d: size, e: checksum start (-1: none)")          \
     X(VoiceFilter, "voice.filter", "a: state, b: voice, c/d: time in ns (low/high), e: ports tracked, flags: 1 retrigger") \
     X(FloatingKeySplit, "split.floating", "a: first link, b: count (2), c: state, d: ints: thresholds, margins, hold ns (low/high), e: ports tracked, flags: dedup") \
+    X(LimitPolyphony, "notes.limit", "a: state, b: max polyphony, flags: 1 remove oldest")                 \
+    X(MakeMonophonic, "notes.mono", "a: state")                                                          \
+    X(PedalToNoteoff, "notes.pedal", "a: state, b: ctrl, sub: 1 sostenuto")                              \
+    X(LatchNotes, "notes.latch", "a: state, b: reset note (-1: none), flags: 1 polyphonic")               \
+    X(Panic, "panic", "a: output ports (sent straight out, the event consumed)")                         \
     X(Generate, "generate", "sub: type bit, a..d: port channel data1 data2 (SysEx: c bytes, d size), flags: which are EVENT_* fields") \
     X(Sanitize, "sanitize", "")                                                                          \
     X(SceneSwitch, "scene.switch", "a: number, flags: 1 EVENT_* field, 2 offset")                       \
@@ -112,6 +117,7 @@ struct Program {
     bool has_python = false;        // Process, Call, System with a callable, Print(string=f)
     uint32_t state_size = 0;        // int32 slots of unit state (SuppressPC, ...), all -1 at start (state_slots.h)
     static constexpr int32_t state_ports = 64;  // ports that per-port-and-channel state covers
+    bool has_bypass = false;        // some unit sends events straight out (Panic): the engine keeps room
 
     // Adds an instruction with its span; returns its index.
     int32_t add(const Instr& i, SourceRef span) {

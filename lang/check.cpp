@@ -15,6 +15,7 @@
 #include "ir.h"
 #include "passes/pass.h"
 #include "parse.h"
+#include "standard_library.h"
 
 #include <filesystem>
 
@@ -98,12 +99,14 @@ CheckOutcome check_patch_source(const std::string& name, std::string text, const
 
 std::unique_ptr<Compilation> compile_source(const std::string& name, std::string text, bool any_port, PythonSyntax* python) {
     auto c = std::make_unique<Compilation>();
+    for (const StdlibFile& s : stdlib_files())
+        c->stdlib.push_back(parse_module(c->sources, c->sources.add(fmt::format("{}{}", stdlib_prefix, s.name), std::string(s.text)), c->diags));
     uint32_t f = c->sources.add(name, std::move(text));
     c->module = parse_module(c->sources, f, c->diags);
     EvalOptions eval_options;
     eval_options.patch_dir = std::filesystem::path(name).parent_path().string();
     eval_options.python = python;
-    c->checked = Evaluator(c->sources, c->diags, eval_options).run(c->module);
+    c->checked = Evaluator(c->sources, c->diags, eval_options).run(c->module, c->stdlib);
     // What the static types prove (warnings) only makes sense for a patch without errors.
     ir::BuildOptions build;
     build.any_port_input = any_port;

@@ -19,6 +19,7 @@ struct Compilation {
     SourceSet sources;
     DiagSink diags;
     ast::Module module;
+    std::vector<ast::Module> stdlib;  // the standard library's files (standard_library.h), parsed
     CheckedPatch checked;
     ir::Graph graph;  // empty when there are errors
 };

@@ -1,5 +1,6 @@
 // The evaluator's core: statements, name lookup with Python's sequential bindings, expressions,
 // operators (arithmetic on numbers, patch composition on units), comprehensions and macros.
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <functional>
@@ -18,7 +19,8 @@ Evaluator::Evaluator(SourceSet& sources, DiagSink& diags, EvalOptions options)
     install_builtins();
 }
 
-CheckedPatch Evaluator::run(const ast::Module& module) {
+CheckedPatch Evaluator::run(const ast::Module& module, std::span<const ast::Module> stdlib) {
+    load_stdlib(stdlib);
     module_ = &module;
     for (const ast::Stmt& s : module.body) exec(s);
     check_entry_point(module);
@@ -888,6 +890,47 @@ Value Evaluator::call_macro(const Value& macro, Arguments args) {
     // Errors inside the body say which use of the macro they come from.
     for (size_t i = first_new; i < diags_.all().size(); ++i)
         if (call_depth_ == 0) diags_.at(i).note(fmt::format("in this use of '{}'", def.name), span);
+    return result;
+}
+
+// The standard library runs first, in the module globals, which then become its own: the user's
+// patch does not see its names, and its bodies do not see the user's.
+void Evaluator::load_stdlib(std::span<const ast::Module> stdlib) {
+    for (const ast::Module& m : stdlib) {
+        module_ = &m;
+        stdlib_files_.push_back(m.file);
+        for (const ast::Stmt& s : m.body) exec(s);
+    }
+    module_ = nullptr;
+    stdlib_globals_ = std::move(scopes_[0]);
+    scopes_[0].clear();
+}
+
+// A unit whose body is a stdlib def: the def called with the unit's checked arguments, in the
+// standard library's globals.
+Value Evaluator::call_stdlib(const UnitInfo& unit, std::vector<Value> args, Span span) {
+    auto it = stdlib_globals_.find(std::string(unit.stdlib_body));
+    if (it == stdlib_globals_.end() || !it->second.is(Value::Kind::Macro))
+        return error(span, fmt::format("internal error: the standard library has no '{}' for {}", unit.stdlib_body, unit.name));
+    const Value macro = it->second;
+    Arguments a;
+    a.positional = std::move(args);
+    a.span = span;
+    std::swap(scopes_[0], stdlib_globals_);
+    Value result = call_macro(macro, std::move(a));
+    std::swap(scopes_[0], stdlib_globals_);
+    if (!result.is(Value::Kind::Patch)) return result;
+    // What the library built is the unit the user wrote: later diagnostics (static types) point
+    // to the use, not into <stdlib>/. Patches passed in keep their own spans.
+    auto in_stdlib = [&](Span s) { return std::find(stdlib_files_.begin(), stdlib_files_.end(), s.file) != stdlib_files_.end(); };
+    std::function<PatchPtr(const PatchPtr&)> respan = [&](const PatchPtr& p) -> PatchPtr {
+        if (!p || !in_stdlib(p->span)) return p;
+        auto copy = std::make_shared<Patch>(*p);
+        copy->span = span;
+        for (PatchPtr& c : copy->children) c = respan(c);
+        return copy;
+    };
+    result.patch = respan(result.patch);
     return result;
 }
 

@@ -205,6 +205,13 @@ Value Evaluator::call_unit(const UnitInfo& unit, Arguments args) {
             .note("each patch gets one voice of the chords played: VoiceSplit([lowest, ..., highest])");
         return Value::error(span);
     }
+    if (unit.name == "LimitPolyphony" && values[0].i < 1) {
+        diags_.error(values[0].span, fmt::format("max_polyphony must be at least 1, got {}", values[0].i))
+            .with_help("LimitPolyphony(1) plays one note at a time; to drop every note use ~Filter(NOTE)");
+        return Value::error(span);
+    }
+    if (unit.name == "Harmonize") return harmonize(values, span);
+    if (!unit.stdlib_body.empty()) return call_stdlib(unit, std::move(values), span);
     if ((unit.name == "Process" || unit.name == "Call") && ov.var_keywords &&
         !python_call_arguments(unit.name, values[values.size() - 2], values[values.size() - 1], span, diags_))
         return Value::error(span);
@@ -775,6 +782,11 @@ Value Evaluator::check_arg(ArgKind kind, const Value& v, const UnitInfo& unit, s
             for (char c : v.s) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
             for (auto& [n, pc] : names)
                 if (n == lower) return Value::integer(pc, sp);
+            if (std::none_of(lower.begin(), lower.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+                diags_.error(sp, fmt::format("unknown key {}", describe(v)))
+                    .note("a key is a note letter a..g with an optional '#' or 'b' ('c', 'f#', 'bb'), or a pitch class 0..11");
+                return fail();
+            }
             auto full = note_value(v, 0, 127, "note");
             if (full) return Value::integer(*full % 12, sp);
             return fail();

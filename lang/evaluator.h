@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -40,7 +41,8 @@ bool is_template(const Value& v);
 class Evaluator {
 public:
     Evaluator(SourceSet& sources, DiagSink& diags, EvalOptions options);
-    CheckedPatch run(const ast::Module& module);
+    // `stdlib`: the standard library's modules, loaded first into their own globals.
+    CheckedPatch run(const ast::Module& module, std::span<const ast::Module> stdlib = {});
 
     // ---- used across the evaluator's files -------------------------------------------------
     struct Arguments {
@@ -59,6 +61,8 @@ private:
     size_t scope_floor_ = 0;  // in a macro body: the lowest scope visible besides the globals
     const Value* lookup(const std::string& name) const;
     std::unordered_map<std::string, Value> builtins_;
+    std::unordered_map<std::string, Value> stdlib_globals_;  // the standard library's defs and names
+    std::vector<uint32_t> stdlib_files_;                     // their source files
     unsigned call_depth_ = 0;
     size_t comprehension_steps_ = 0;
     unsigned eval_depth_ = 0;
@@ -96,6 +100,8 @@ private:
     std::optional<std::vector<Value>> iterate(const Value& v, Span span);
     Value call_value(const Value& callee, Arguments args);
     Value call_macro(const Value& macro, Arguments args);
+    void load_stdlib(std::span<const ast::Module> stdlib);
+    Value call_stdlib(const UnitInfo& unit, std::vector<Value> args, Span span);
     Value call_dict_method(const Value& method, Arguments args);
     std::vector<std::string_view> visible_names() const;
     Value error(Span at, std::string message);
@@ -121,6 +127,7 @@ private:
     std::optional<int> offset_number(const Value& v, int count, std::string_view what);
     std::optional<std::string> sysex_bytes(const Value& v, bool partial);
     std::optional<std::string> manufacturer_bytes(const Value& v);
+    Value harmonize(const std::vector<Value>& args, Span span);  // eval_harmonize.cpp
 
     // eval_builtins.cpp
     void install_builtins();

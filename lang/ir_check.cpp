@@ -55,7 +55,7 @@ private:
     bool is_filter_like(const Node& n) const {
         if (n.kind == NodeKind::Invert || n.kind == NodeKind::Negate) return true;
         return n.kind == NodeKind::Unit && n.patch->unit &&
-               (n.patch->unit->family == UnitFamily::Filter || n.patch->unit->name == "KeyColorFilter");
+               n.patch->unit->family == UnitFamily::Filter;
     }
 
     void visit(NodeId id) {

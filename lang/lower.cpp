@@ -15,6 +15,7 @@
 #include "engine/filter_test.h"
 #include "engine/floating_split.h"
 #include "engine/state_slots.h"
+#include "engine/held_notes.h"
 #include "engine/unit_ops.h"
 #include "engine/voice_filter.h"
 #include "fork_table.h"
@@ -93,6 +94,7 @@ private:
     Instr split_filter(const Patch& split, const Value& key, bool invert);
     int32_t generator(const Patch& u, Span s);
     int32_t output_init(const Patch& u, Span s);
+    int32_t panic(bool bypass, Span s);
     void gather_switch_patches(ir::NodeId id, std::vector<int32_t>& init, std::vector<int32_t>& exit);
     static int32_t bit_index(uint32_t single) { return std::countr_zero(single); }
     // `slots` int32 slots of unit state; returns the first.
@@ -166,16 +168,7 @@ Instr Lowerer::filter(const Patch& f, uint8_t flags) {
     else if (n == "CtrlFilter") op = OpCode::CtrlFilter;
     else if (n == "ProgramFilter") op = OpCode::ProgramFilter;
     else if (n == "SysExFilter") op = OpCode::SysExFilter;
-    else if (n == "KeyColorFilter") {
-        std::vector<Value> notes;
-        for (int k = 0; k < 128; ++k) {
-            int pc = k % 12;
-            bool black = pc == 1 || pc == 3 || pc == 6 || pc == 8 || pc == 10;
-            if (black == (a[0].s == "black")) notes.push_back(Value::integer(k));
-        }
-        op = OpCode::KeySetFilter;
-        operand = Value::list(std::move(notes));
-    } else if (n == "KeyFilter") {
+    else if (n == "KeyFilter") {
         op = OpCode::KeyRangeFilter;
         switch (f.overload) {
         case 0:  // note_range: (0, 0) is mididings' empty note list
@@ -387,6 +380,31 @@ int32_t Lowerer::output_init(const Patch& u, Span s) {
     return group(OpCode::Fork, msgs, s, true);
 }
 
+// Panic (mididings' panic.py): CC 123 then CC 64, value 0, on every channel of every output port.
+// bypass=True sends them straight out (engine.output_event) and consumes the event; the patch form
+// is mididings' Fork of Ctrl generators.
+int32_t Lowerer::panic(bool bypass, Span s) {
+    const auto ports = static_cast<int32_t>(checked_.config.out_ports.size());
+    if (bypass) {
+        p_.has_bypass = true;
+        Instr in{OpCode::Panic};
+        in.a = ports;
+        return emit(in, s);
+    }
+    std::vector<int32_t> msgs;
+    for (int32_t port = 0; port < ports; ++port)
+        for (int32_t channel = 0; channel < 16; ++channel)
+            for (int32_t ctrl : {123, 64}) {
+                Instr in{OpCode::Generate};
+                in.sub = static_cast<uint8_t>(bit_index(CTRL));
+                in.a = port;
+                in.b = channel;
+                in.c = ctrl;
+                msgs.push_back(emit(in, s));
+            }
+    return group(OpCode::Fork, msgs, s, true);
+}
+
 int32_t Lowerer::unit(const ir::Node& n) {
     const Patch& u = *n.patch;
     if (u.kind == Patch::Kind::And || u.kind == Patch::Kind::Or) {  // a selector used as a patch: its build()
@@ -505,12 +523,44 @@ int32_t Lowerer::unit(const ir::Node& n) {
         in.b = a[1].is(Value::Kind::Str) ? (a[1].s == "in" ? 1 : 2) : 0;
         return emit(in, n.span);
     }
+    // State per port and channel: `stride` slots each, from the returned slot.
+    auto state = [&](int32_t stride) {
+        auto at = static_cast<int32_t>(p_.state_size);
+        p_.state_size += static_cast<uint32_t>(Program::state_ports * 16 * stride);
+        return at;
+    };
     if (name == "SuppressPC") {
         in.op = OpCode::SuppressPC;
-        in.a = static_cast<int32_t>(p_.state_size);
-        p_.state_size += Program::state_ports * 16;
+        in.a = state(1);
         return emit(in, n.span);
     }
+    if (name == "LimitPolyphony") {  // max_polyphony >= 1, checked by the evaluator
+        in.op = OpCode::LimitPolyphony;
+        in.b = i32(0);
+        in.a = state(SlotList::slots(limit_capacity(in.b)));
+        in.flags = a[1].flag ? 1 : 0;
+        return emit(in, n.span);
+    }
+    if (name == "MakeMonophonic") {
+        in.op = OpCode::MakeMonophonic;
+        in.a = state(SlotList::slots(mono_capacity));
+        return emit(in, n.span);
+    }
+    if (name == "PedalToNoteoff") {
+        in.op = OpCode::PedalToNoteoff;
+        in.b = i32(0);
+        in.sub = a[1].flag ? 1 : 0;
+        in.a = state(pedal_slots(a[1].flag));
+        return emit(in, n.span);
+    }
+    if (name == "LatchNotes") {
+        in.op = OpCode::LatchNotes;
+        in.flags = a[0].flag ? 1 : 0;
+        in.b = a[1].is(Value::Kind::None) ? -1 : i32(1);
+        in.a = state(SlotList::slots(latch_capacity(a[0].flag)));
+        return emit(in, n.span);
+    }
+    if (name == "Panic") return panic(a[0].flag, n.span);
     if (name == "CtrlToSysEx") {  // indices checked and made non-negative by the evaluator
         in.op = OpCode::CtrlToSysEx;
         in.a = static_cast<int32_t>(a[0].i);

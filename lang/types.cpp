@@ -140,7 +140,7 @@ EventSet transfer(const Patch& p, const EventSet& in) {
     const UnitSemantics& sem = p.unit->sem;
     std::string_view n = p.unit->name;
     if (sem.consumes) return {};
-    if (p.unit->family == UnitFamily::Filter || n == "KeyColorFilter") return filter_pass(p, in);
+    if (p.unit->family == UnitFamily::Filter) return filter_pass(p, in);
     EventSet out = in;
     if (n == "Port") {
         out.ports = port_bit(p.args[0].i);
@@ -189,11 +189,11 @@ EventSet transfer(const Patch& p, const EventSet& in) {
         out.types = CTRL, out.ports = ~0ull, out.channels = 0xFFFF;
     } else if (n == "CtrlToSysEx") {
         out.types = in.types | SYSEX;  // CtrlFilter(ctrl) % Process(...): other events pass
-    } else if (n == "Harmonize") {
-        out.note_lo = 0, out.note_hi = 128;  // added voices leave the input's range
     } else if (n == "LatchNotes" || n == "MakeMonophonic" || n == "LimitPolyphony" || n == "VoiceFilter" ||
                n == "VoiceSplit" || n == "PedalToNoteoff") {
         if (in.types & NOTEON) out.types |= NOTEOFF;  // released, stolen or retriggered notes
+        if (n == "MakeMonophonic" && (in.types & NOTEOFF)) out.types |= NOTEON;  // a held note retriggered
+        if (n == "PedalToNoteoff" && (in.types & CTRL)) out.types |= NOTEOFF;    // pedal-up releases notes
     }
     return out;
 }

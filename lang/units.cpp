@@ -303,8 +303,10 @@ std::vector<UnitInfo> build_table() {
     t.push_back(X("AutoRestart",
                   {O("AutoRestart(modules=True, filenames=[])", {P("modules", K::Bool, boolean(true)), P("filenames", K::Any, {D::EmptyList})})},
                   "A hook that restarts when files change (mdc: use `mdc run --watch`)."));
-    t.push_back(X("KeyColorFilter", {O("KeyColorFilter(color)", {P("color", K::KeyColor)})},
-                  "Passes only black or only white keys."));
+    UnitInfo key_color = X("KeyColorFilter", {O("KeyColorFilter(color)", {P("color", K::KeyColor)})},
+                           "Passes only black or only white keys (a KeyFilter; other events pass).");
+    key_color.stdlib_body = "KeyColorFilter";  // stdlib/key_color.mdp
+    t.push_back(key_color);
     t.push_back(X("LatchNotes",
                   {O("LatchNotes(polyphonic=False, reset=None)", {P("polyphonic", K::Bool, boolean(false)), P("reset", K::OptNote, none())})},
                   "Holds notes after release until the next note (or a second press, or the reset note)."));
@@ -399,7 +401,6 @@ std::vector<UnitInfo> build_table() {
     sem("Program", {ANY, true, false, PROGRAM});
     sem("SysEx", {ANY, true, false, SYSEX});
     sem("Generator", {ANY, true, false, 0});
-    sem("KeyColorFilter", {notes, true});
     sem("Harmonize", {NOTE});
     sem("VoiceFilter", {NOTE});
     sem("VoiceSplit", {NOTE});

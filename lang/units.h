@@ -130,6 +130,7 @@ struct UnitInfo {
     std::string_view doc;
     std::string_view refused = {};  // non-empty: the unit is refused at check time, with this help
     UnitSemantics sem = {};
+    std::string_view stdlib_body = {};  // non-empty: the stdlib def (stdlib/*.mdp) that builds it from checked arguments
 };
 
 // The whole table, in documentation order (mididings' module order).

@@ -139,7 +139,7 @@ bool truthy(const Value& v) {
 
 bool Patch::is_filter() const {
     if (kind == Kind::Invert || kind == Kind::Negate) return true;
-    return kind == Kind::Unit && unit && (unit->family == UnitFamily::Filter || unit->name == "KeyColorFilter");
+    return kind == Kind::Unit && unit && unit->family == UnitFamily::Filter;
 }
 
 uint64_t patch_weight(const Patch& p) {

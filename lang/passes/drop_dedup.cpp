@@ -35,7 +35,7 @@ unsigned max_outputs(const Graph& g, NodeId id) {
         if (u.sem.consumes) return 0;
         if (u.family == UnitFamily::Filter || u.family == UnitFamily::Modifier || u.family == UnitFamily::Generator) return 1;
         std::string_view name = u.name;
-        if (name == "Pass" || name == "Output" || name == "Sanitize" || name == "Print" || name == "KeyColorFilter" || name == "SuppressPC")
+        if (name == "Pass" || name == "Output" || name == "Sanitize" || name == "Print" || name == "SuppressPC")
             return 1;
         return many;  // Process, extras that add note-offs or voices, ...
     }
