@@ -1,7 +1,7 @@
 // `mdc run` on a live backend: picks the backend (command line, config, or the default rule of
 // PRODUCT.md section 3), builds the ALSA sequencer or JACK client from the patch's config and the
-// command line, and runs until Ctrl-C or SIGTERM (held notes released) or the backend goes away
-// (exit 69). Also `mdc ports`: the ports of the running system, to help write patterns.
+// command line, and runs until Ctrl-C, SIGTERM, Quit() or Restart() (held notes released) or the
+// backend goes away (exit 69). Also `mdc ports`: the ports of the running system, to help write patterns.
 #include <signal.h>
 #include <time.h>
 #include <unistd.h>
@@ -12,6 +12,7 @@
 #include "live_run.h"
 #include "offline_setup.h"
 #include "patch_watcher.h"
+#include "run_extras.h"
 #include "drivers/alsa_driver.h"
 #include "drivers/jack_driver.h"
 #include "drivers/live_host.h"
@@ -48,7 +49,8 @@ std::vector<drivers::LivePort> live_ports(const std::vector<PortConfig>& ports, 
 
 }  // namespace
 
-int run_live(std::unique_ptr<Compilation> compilation, engine::Program program_in, const RunArgs& args, std::string backend) {
+int run_live(std::unique_ptr<Compilation> compilation, engine::Program program_in, const RunArgs& args, std::string backend,
+             drivers::RunControl::Action& action) {
     const Config config = compilation->checked.config;
     if (backend.empty()) {  // the default rule
         if (has_alsa_sequencer()) backend = "alsa";
@@ -114,7 +116,11 @@ int run_live(std::unique_ptr<Compilation> compilation, engine::Program program_i
     style.out_ports.clear();
     for (const drivers::LivePort& p : live.in_ports) style.in_ports.push_back(p.name);
     for (const drivers::LivePort& p : live.out_ports) style.out_ports.push_back(p.name);
+    engine::EngineInbox inbox;
+    RunExtras extras(config.data_offset);
+    if (int code = open_run_extras(compilation->checked, inbox, static_cast<uint32_t>(live.out_ports.size()), extras); code != exit_ok) return code;
     drivers::LiveHost host(style, args.trace, config.silent);
+    host.set_control(&extras.control);
     engine::EngineOptions options;
     options.bound_out_ports = true;
     auto first = std::make_unique<LoadedPatch>();
@@ -123,13 +129,17 @@ int run_live(std::unique_ptr<Compilation> compilation, engine::Program program_i
     PatchWatcher watcher(args, std::move(first), host, options);
     engine::Engine& engine = watcher.first_engine();
     drivers::EngineSwap engines(&engine, static_cast<uint32_t>(live.in_ports.size()));
-    engine::EngineInbox inbox;
     if (!config.silent)
         fmt::print(stderr, "mdc: running as {}{}; Ctrl-C stops\n", driver->describe(), args.watch ? ", reloading the patch when it changes" : "");
+    extras.start();
     host.start();
     watcher.start(engines);
     const timespec poll{0, 10'000'000};
-    int code = driver->run(engines, inbox, host, [&] { return sigtimedwait(&signals, nullptr, &poll) > 0; });
+    // Ctrl-C, SIGTERM, Quit() and Restart() stop the same way: the driver releases held notes.
+    int code = driver->run(engines, inbox, host, [&] {
+        return sigtimedwait(&signals, nullptr, &poll) > 0 || extras.control.requested() != drivers::RunControl::Action::None;
+    });
+    action = extras.control.requested();
     watcher.stop();  // no engine is freed after this
     host.stop();
     const engine::EngineStats& st = engines.current().stats();

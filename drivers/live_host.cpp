@@ -28,6 +28,7 @@ engine::Hooks LiveHost::hooks(const engine::Program& program) {
     h.context = &contexts_.back();
     h.enqueue = &LiveHost::enqueue;
     h.notice = &LiveHost::notice;
+    h.scene_changed = &LiveHost::scene_changed;
     return h;
 }
 
@@ -45,6 +46,11 @@ void LiveHost::push(Work& w, const engine::Event* e) {
 bool LiveHost::enqueue(void* context, const engine::Deferred& d) {
     auto& c = *static_cast<Context*>(context);
     LiveHost& self = *c.host;
+    if (d.kind == engine::Deferred::Kind::Quit || d.kind == engine::Deferred::Kind::Restart) {
+        // One atomic operation; the main thread polls it and stops the driver.
+        if (self.control_) self.control_->request(d.kind == engine::Deferred::Kind::Quit ? RunControl::Action::Quit : RunControl::Action::Restart);
+        return true;
+    }
     Work w;
     w.kind = Work::Kind::Deferred;
     w.deferred = d.kind;
@@ -60,6 +66,16 @@ void LiveHost::notice(void* context, std::string_view message) {
     Work w;
     w.kind = Work::Kind::Notice;
     w.notice = message.data();  // the engine's notices are static, NUL-terminated text
+    self.push(w, nullptr);
+}
+
+void LiveHost::scene_changed(void* context, int32_t scene, int32_t subscene) {
+    LiveHost& self = *static_cast<Context*>(context)->host;
+    if (!self.control_) return;
+    Work w;
+    w.kind = Work::Kind::Scene;
+    w.event.data1 = scene;
+    w.event.data2 = subscene;
     self.push(w, nullptr);
 }
 
@@ -119,6 +135,10 @@ void LiveHost::handle(Work& w) {
         fmt::print(stderr, "mdc: {}\n", w.notice);
         return;
     }
+    if (w.kind == Work::Kind::Scene) {
+        if (control_) control_->scene_changed(w.event.data1, w.event.data2);
+        return;
+    }
     if (w.kind == Work::Kind::Trace) {
         const std::vector<std::string>& names = w.out ? style_.out_ports : style_.in_ports;
         std::string port = w.event.port >= 0 && static_cast<size_t>(w.event.port) < names.size() && !names[static_cast<size_t>(w.event.port)].empty()
@@ -149,7 +169,10 @@ void LiveHost::handle(Work& w) {
         if (!commands_.start(command)) fmt::print(stderr, "mdc: warning: System('{}') could not start the shell\n", command);
         return;
     }
-    case K::Call: case K::CallThread: return;
+    case K::SendOsc:
+        if (control_ && in.e == 0) control_->send_osc(program, w.instr, w.event, nullptr);  // Python values: the Python layer's work
+        return;
+    case K::Call: case K::CallThread: case K::Quit: case K::Restart: return;
     }
 }
 

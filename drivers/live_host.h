@@ -1,5 +1,6 @@
 // The live side of the engine's hooks and of reporting: the realtime thread hands Print(),
-// Print(string=...), System() work, Sanitize's notices and --trace records to fixed-capacity
+// Print(string=...), System() and SendOSC work, scene changes, Sanitize's notices and --trace
+// records to fixed-capacity
 // lock-free queues and wakes one worker thread at most once per cycle; the worker prints, starts
 // commands, and reports what the realtime side counted (drops, invalid input, overflows).
 // Nothing here blocks, locks or allocates on the realtime side.
@@ -19,6 +20,7 @@
 
 #include "engine/engine.h"
 #include "print_format.h"
+#include "run_control.h"
 #include "shell_command.h"
 
 namespace mdc::drivers {
@@ -45,6 +47,8 @@ public:
     // work queued by an old program may still be waiting when it is replaced).
     engine::Hooks hooks(const engine::Program& program);
     LiveCounters& counters() { return counters_; }
+    // Where Quit/Restart requests, SendOSC and scene changes go (before start(); none: ignored).
+    void set_control(RunControl* control) { control_ = control; }
 
     // Realtime side.
     void trace_in(const engine::Event& e) { if (trace_) trace(false, e); }
@@ -58,12 +62,12 @@ public:
 private:
     static constexpr uint32_t inline_sysex = 256;
     struct Work {
-        enum class Kind : uint8_t { Deferred, Notice, Trace } kind = Kind::Deferred;
+        enum class Kind : uint8_t { Deferred, Notice, Trace, Scene } kind = Kind::Deferred;
         engine::Deferred::Kind deferred = engine::Deferred::Kind::Print;
         const engine::Program* program = nullptr;
         int32_t instr = 0;
         bool out = false;             // trace: an output event
-        engine::Event event;          // sysex points nowhere; the bytes are below
+        engine::Event event;          // sysex points nowhere; the bytes are below (Scene: data1, data2)
         uint32_t sysex_kept = 0;      // bytes kept of event.sysex_size
         uint8_t sysex[inline_sysex];
         const char* notice = nullptr;  // static text
@@ -77,6 +81,7 @@ private:
 
     static bool enqueue(void* self, const engine::Deferred& work);
     static void notice(void* self, std::string_view message);
+    static void scene_changed(void* self, int32_t scene, int32_t subscene);
 
     struct Context {  // what an engine's hooks point to
         LiveHost* host;
@@ -93,6 +98,7 @@ private:
     std::thread worker_;
     uint64_t reported_[6] = {};
     ShellCommands commands_;
+    RunControl* control_ = nullptr;
 };
 
 }  // namespace mdc::drivers

@@ -10,7 +10,9 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "osc_out.h"
 #include "print_format.h"
+#include "run_control.h"
 #include "shell_command.h"
 
 namespace mdc::drivers {
@@ -23,6 +25,8 @@ public:
     virtual bool process(int32_t instr, const engine::Event& in, engine::EventSink& out) = 0;  // Process(f)
     virtual bool call(int32_t instr, const engine::Event& ev) = 0;                             // Call(f), Call(thread=f)
     virtual bool text(int32_t instr, const engine::Event& ev, std::string& out) = 0;          // System(f), Print(string=f)
+    // SendOSC's Python functions of the event: their values, in order.
+    virtual bool osc_values(int32_t, const engine::Event&, std::vector<OscValue>&) { return false; }
 };
 
 class OfflineHost {
@@ -30,6 +34,9 @@ public:
     OfflineHost(const engine::Program& program, std::FILE* print_to, bool silent, PrintStyle style);
     engine::Hooks hooks();
     void set_python(PythonCalls* python) { python_ = python; }  // before hooks(); none: Python calls fail
+    // `mdc run`: where Quit/Restart requests, SendOSC and scene changes go. None (`mdc test`,
+    // convert): SendOSC, Quit and Restart only consume their events.
+    void set_control(RunControl* control) { control_ = control; }
 
 private:
     const engine::Program& program_;
@@ -38,10 +45,13 @@ private:
     PrintStyle style_;
     ShellCommands commands_;
     PythonCalls* python_ = nullptr;
+    RunControl* control_ = nullptr;
 
     static bool process(void* self, int32_t instr, const engine::Event& in, engine::EventSink& out);
     static bool enqueue(void* self, const engine::Deferred& work);
     static void notice(void* self, std::string_view message);
+    static void scene_changed(void* self, int32_t scene, int32_t subscene);
+    bool send_osc(const engine::Deferred& work);
     void system(const std::string& command);
 };
 

@@ -112,6 +112,7 @@ void Engine::run_scene_switch(uint64_t frame) {
     if (current_ >= 0) run_switch_patch(program_.scenes[static_cast<size_t>(current_)].exit, frame);
     current_ = target;
     run_switch_patch(program_.scenes[static_cast<size_t>(current_)].init, frame);
+    if (hooks_.scene_changed) hooks_.scene_changed(hooks_.context, scene, subscene);
 }
 
 std::span<const Event> Engine::start() {

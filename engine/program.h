@@ -41,6 +41,9 @@ namespace mdc::engine {
     X(PitchbendRange, "pitchbend.range", "a: min, b: max, c: in_min, d: in_max")                         \
     X(SuppressPC, "suppress.pc", "a: state (the last program per port < 64 and channel)")                       \
     X(CtrlToSysEx, "ctrl.to_sysex", "a: ctrl, b: index, c: bytes, d: size, e: checksum start (-1: none)")          \
+    X(Restart, "restart", "")                                                                            \
+    X(Quit, "quit", "")                                                                                  \
+    X(SendOsc, "send.osc", "a: target URL, b: path (strings), c: args (ints: tag, value pairs), d: count, e: Python values + 1") \
     X(Generate, "generate", "sub: type bit, a..d: port channel data1 data2 (SysEx: c bytes, d size), flags: which are EVENT_* fields") \
     X(Sanitize, "sanitize", "")                                                                          \
     X(SceneSwitch, "scene.switch", "a: number, flags: 1 EVENT_* field, 2 offset")                       \

@@ -5,6 +5,7 @@
 // "in the callback" (set by the driver's cycle hook). A sender client writes bursts to both input
 // ports every period, a receiver counts what leaves, and a C++ producer thread posts events and
 // scene switches to the engine's inbox meanwhile; JACK's freewheel mode runs the periods fast.
+// The patch also uses SendOSC, Quit() and Restart(), whose realtime side only queues and flags.
 // Its own executable (the replacements must not touch other tests); normal build only.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
@@ -13,10 +14,12 @@
 #include <fcntl.h>
 #include <jack/jack.h>
 #include <jack/midiport.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -150,10 +153,20 @@ struct Receiver {
 void run_mode(bool realtime) {
     Server server;
     const std::string id = std::to_string(getpid()) + (realtime ? "rt" : "buf");
+    // SendOSC, Quit() and Restart() on the pedal: the realtime side only queues and flags them.
+    const int osc_socket = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_in bound{};
+    bound.sin_family = AF_INET;
+    bound.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t bound_size = sizeof bound;
+    REQUIRE(bind(osc_socket, reinterpret_cast<sockaddr*>(&bound), sizeof bound) == 0);
+    REQUIRE(getsockname(osc_socket, reinterpret_cast<sockaddr*>(&bound), &bound_size) == 0);
+    const std::string osc_port = std::to_string(ntohs(bound.sin_port));
     auto c = compile_source("rt.mdp", "from mididings import *\n"
                                       "config(in_ports=2, out_ports=2)\n"
                                       "run(scenes={1: [Transpose(12) >> Velocity(multiply=0.8), KeySplit('c3', Channel(2), Channel(3)), "
-                                      "ChannelSplit({1: Port(2), 2: Discard(), None: Pass()})],\n"
+                                      "ChannelSplit({1: Port(2), 2: Discard(), None: Pass()}), "
+                                      "CtrlFilter(64) >> [SendOSC(" + osc_port + ", '/pedal', EVENT_CHANNEL, EVENT_VALUE, 'x'), Quit(), Restart()]],\n"
                                       "            2: [Filter(NOTE) % Transpose(-12), CtrlFilter(64) >> CtrlMap(64, 65), SysExFilter('\\xf0\\x7d') >> Port(2)]},\n"
                                       "    control=Filter(PROGRAM) >> SceneSwitch(), pre=~Filter(PROGRAM))\n");
     REQUIRE_MESSAGE(c->diags.error_count() == 0, render_all(c->diags, c->sources));
@@ -173,6 +186,13 @@ void run_mode(bool realtime) {
     auto driver = drivers::JackDriver::open(config, error);
     REQUIRE_MESSAGE(driver, error);
     drivers::LiveHost host({}, false, true);
+    drivers::RunControl control(1);
+    struct Scenes final : drivers::SceneListener {
+        std::atomic<uint64_t> changes{0};
+        void scene_changed(int32_t, int32_t) override { changes.fetch_add(1); }
+    } scenes;
+    control.add_listener(&scenes);
+    host.set_control(&control);
     engine::Engine engine(*r.program, host.hooks(*r.program));
     drivers::EngineSwap engines(&engine, 2);
     engine::EngineInbox inbox(4096, 65536);
@@ -262,6 +282,12 @@ void run_mode(bool realtime) {
     else CHECK(receiver.from_inbox.load() + host.counters().dropped_output.load() >= posted_outputs.load());
     CHECK(receiver.from_inbox.load() > 0);
     CHECK(engine.stats().input > 10000);
+    // The worker heard of the scene switches, sent the pedal's OSC messages; Quit() came first.
+    CHECK(scenes.changes.load() > 10);
+    CHECK(control.requested() == drivers::RunControl::Action::Quit);
+    char message[256];
+    CHECK(recv(osc_socket, message, sizeof message, MSG_DONTWAIT) > 0);
+    close(osc_socket);
 }
 
 }  // namespace
