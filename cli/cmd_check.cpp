@@ -5,6 +5,7 @@
 
 #include "commands.h"
 #include "lang/check.h"
+#include "python_setup.h"
 
 namespace mdc::cli {
 
@@ -25,8 +26,9 @@ int most_severe(int a, int b) {
 
 int run_check(const CheckArgs& args) {
     int code = exit_ok;
+    PythonSession python;  // started by the first patch with Python in it
     for (const std::string& path : args.files) {
-        CheckOutcome out = check_patch_file(path, {});
+        CheckOutcome out = check_patch_file(path, {&python});
         if (!out.io_error.empty()) {
             fmt::print(stderr, "{}: error: {}\n", path, out.io_error);
             code = most_severe(code, exit_io);

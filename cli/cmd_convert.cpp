@@ -105,7 +105,8 @@ int run_convert(const ConvertArgs& args) {
         fmt::print(stderr, "{}: error: {}\n", name, err);
         return exit_io;
     }
-    auto c = compile_source(name, std::move(text), /*any_port=*/true);  // ports are tracks
+    PythonSession python;
+    auto c = compile_source(name, std::move(text), /*any_port=*/true, &python);  // ports are tracks
     ProgramResult r = compile_program(*c, args.opt_level, /*any_port=*/true);
     std::fputs(render_all(c->diags, c->sources).c_str(), stderr);
     if (!r.internal_error.empty()) {
@@ -127,7 +128,6 @@ int run_convert(const ConvertArgs& args) {
             return exit_io;
         }
     }
-    PythonSession python;
     std::unique_ptr<python::Bound> py = python.bind(*c, *r.program, name, /*print_to_stderr=*/false, /*output_event=*/false, code_of_bind);
     if (code_of_bind != exit_ok) return code_of_bind;
     const bool batch = !args.out_dir.empty();

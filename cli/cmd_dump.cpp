@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "lang/check.h"
 #include "lang/passes/pass.h"
+#include "python_setup.h"
 
 namespace mdc::cli {
 
@@ -30,6 +31,8 @@ int run_dump(const DumpArgs& args) {
         options.stage = CompileStage::Opt;
     }
     options.passes = args.passes;
+    PythonSession python;
+    options.python = &python;
     DumpOutcome out = dump_patch_file(args.file, options);
     if (!out.internal_error.empty()) {
         fmt::print(stderr, "mdc: internal error: {}\nplease report this with the patch; mdc {}\n", out.internal_error, MDC_VERSION);

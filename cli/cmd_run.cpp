@@ -119,7 +119,8 @@ int run_run(const RunArgs& args) {
         fmt::print(stderr, "{}: error: {}\n", args.file, err);
         return exit_io;
     }
-    auto c = compile_source(args.file, std::move(text));
+    PythonSession python;
+    auto c = compile_source(args.file, std::move(text), false, &python);
     ProgramResult r = compile_program(*c, args.opt_level);
     std::fputs(render_all(c->diags, c->sources).c_str(), stderr);
     if (!r.internal_error.empty()) {
@@ -127,7 +128,7 @@ int run_run(const RunArgs& args) {
         return exit_internal;
     }
     if (c->diags.error_count() > 0 || !r.program) return exit_data;
-    if (c->checked.process_file) return run_process_file(*c, *r.program, args.file);  // offline: no backend
+    if (c->checked.process_file) return run_process_file(python, *c, *r.program, args.file);  // offline: no backend
     if (!c->checked.run) {
         fmt::print(stderr, "{}: error: the patch has no run(...) or process_file(...) entry point\n", args.file);
         return exit_data;
@@ -137,12 +138,12 @@ int run_run(const RunArgs& args) {
     drivers::RunControl::Action action = drivers::RunControl::Action::None;
     int code = exit_ok;
     if (backend != "text") {
-        code = run_live(std::move(c), std::move(*r.program), args, backend, action);
+        code = run_live(python, std::move(c), std::move(*r.program), args, backend, action);
     } else {
-        PythonSession python;
         std::unique_ptr<python::Bound> py = python.bind(*c, *r.program, args.file, /*print_to_stderr=*/true, /*output_event=*/true, code);
         if (code != exit_ok) return code;
         code = run_text(*r.program, c->checked, py.get(), action);
+        py.reset();
     }
     // Restart(): everything above has shut down (ports, OSC sockets, held notes released).
     if (action == drivers::RunControl::Action::Restart) return restart_mdc();

@@ -6,6 +6,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <optional>
+
 #include <fmt/format.h>
 
 #include "commands.h"
@@ -49,7 +51,7 @@ std::vector<drivers::LivePort> live_ports(const std::vector<PortConfig>& ports, 
 
 }  // namespace
 
-int run_live(std::unique_ptr<Compilation> compilation, engine::Program program_in, const RunArgs& args, std::string backend,
+int run_live(PythonSession& python, std::unique_ptr<Compilation> compilation, engine::Program program_in, const RunArgs& args, std::string backend,
              drivers::RunControl::Action& action) {
     const Config config = compilation->checked.config;
     if (backend.empty()) {  // the default rule
@@ -81,11 +83,25 @@ int run_live(std::unique_ptr<Compilation> compilation, engine::Program program_i
                            "  help: run with --backend jack (needs a JACK server) or --backend text\n");
         return exit_unavailable;
     }
-    if (program_in.has_python) {
-        fmt::print(stderr, "mdc: error: the patch calls Python, which this build of mdc cannot run yet\n"
-                           "  help: run with --backend text to see which calls need it\n");
-        return exit_data;
+    // Python (PRODUCT.md section 3): Process on the engine's thread, the rest on the host's worker;
+    // what Python sends or switches from there enters the engine through the inbox.
+    engine::EngineInbox inbox;
+    auto first = std::make_unique<LoadedPatch>();
+    first->compilation = std::move(compilation);
+    first->program = std::move(program_in);  // where it stays: the bound callables refer to it
+    if (first->program.has_python) {
+        int code = exit_ok;
+        std::unique_ptr<python::Bound> bound =
+            python.bind(*first->compilation, first->program, args.file, /*print_to_stderr=*/false, /*output_event=*/true, code);
+        if (!bound) return code;
+        bound->go_live(&inbox);
+        first->python = std::make_unique<python::LiveCalls>(std::move(bound));
+    } else if (args.watch && !python.unavailable().empty()) {  // an edit may add Python later
+        fmt::print(stderr, "mdc: warning: Python did not start ({}); edits that call Python will not load\n", python.unavailable());
     }
+    // The main thread gives the interpreter up while the backend runs (it takes it back to stop).
+    std::optional<python::GilReleased> gil_released;
+    if (python.started()) gil_released.emplace();
 
     drivers::LiveConfig live;
     live.client_name = !args.client_name.empty() ? args.client_name : config.client_name;
@@ -111,22 +127,18 @@ int run_live(std::unique_ptr<Compilation> compilation, engine::Program program_i
                    backend == "alsa" ? "check the patch's ports, or run with --backend jack" : "start a JACK server (e.g. `jackd -d dummy &`)");
         return exit_unavailable;
     }
-    drivers::PrintStyle style = print_style_for(program_in, config);
+    drivers::PrintStyle style = print_style_for(first->program, config);
     style.in_ports.clear();
     style.out_ports.clear();
     for (const drivers::LivePort& p : live.in_ports) style.in_ports.push_back(p.name);
     for (const drivers::LivePort& p : live.out_ports) style.out_ports.push_back(p.name);
-    engine::EngineInbox inbox;
     RunExtras extras(config.data_offset);
-    if (int code = open_run_extras(compilation->checked, inbox, static_cast<uint32_t>(live.out_ports.size()), extras); code != exit_ok) return code;
+    if (int code = open_run_extras(first->compilation->checked, inbox, static_cast<uint32_t>(live.out_ports.size()), extras); code != exit_ok) return code;
     drivers::LiveHost host(style, args.trace, config.silent);
     host.set_control(&extras.control);
     engine::EngineOptions options;
     options.bound_out_ports = true;
-    auto first = std::make_unique<LoadedPatch>();
-    first->compilation = std::move(compilation);
-    first->program = std::move(program_in);
-    PatchWatcher watcher(args, std::move(first), host, options);
+    PatchWatcher watcher(args, std::move(first), host, options, python, inbox);
     engine::Engine& engine = watcher.first_engine();
     drivers::EngineSwap engines(&engine, static_cast<uint32_t>(live.in_ports.size()));
     if (!config.silent)

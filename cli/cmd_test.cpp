@@ -90,7 +90,7 @@ int run_test_files(const TestArgs& args) {
             code = most_severe(code, exit_io);
             continue;
         }
-        auto c = compile_source(path, std::move(text));
+        auto c = compile_source(path, std::move(text), false, &python);
         ProgramResult programs[2] = {compile_program(*c, 0), compile_program(*c, 2)};
         std::fputs(render_all(c->diags, c->sources).c_str(), stderr);
         for (const ProgramResult& r : programs)

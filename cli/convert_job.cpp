@@ -76,9 +76,8 @@ FileOutcome convert_file(const engine::Program& program, const Config& config, c
     return r;
 }
 
-int run_process_file(const Compilation& c, const engine::Program& program, const std::string& patch_file) {
+int run_process_file(PythonSession& python, const Compilation& c, const engine::Program& program, const std::string& patch_file) {
     const ProcessFileSpec& spec = *c.checked.process_file;
-    PythonSession python;
     int code = exit_ok;
     std::unique_ptr<python::Bound> py = python.bind(c, program, patch_file, /*print_to_stderr=*/false, /*output_event=*/false, code);
     if (code != exit_ok) return code;

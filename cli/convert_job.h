@@ -11,6 +11,7 @@
 
 #include "engine/program.h"
 #include "lang/compile.h"
+#include "python_setup.h"
 #include "lang/patch.h"
 #include "python/runtime.h"
 
@@ -29,6 +30,6 @@ FileOutcome convert_file(const engine::Program& program, const Config& config, c
 
 // `mdc run` of a patch whose entry point is process_file(infile, outfile, patch): the conversion,
 // with the file names relative to the current folder (as mididings' Python opens them).
-int run_process_file(const Compilation& c, const engine::Program& program, const std::string& patch_file);
+int run_process_file(PythonSession& python, const Compilation& c, const engine::Program& program, const std::string& patch_file);
 
 }  // namespace mdc::cli

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -33,9 +34,11 @@ std::string needs_restart(const Config& now, const Config& edited) {
 
 }  // namespace
 
-PatchWatcher::PatchWatcher(const RunArgs& args, std::unique_ptr<LoadedPatch> first, drivers::LiveHost& host, engine::EngineOptions options)
-    : args_(args), host_(host), options_(options) {
-    first->engine = std::make_unique<engine::Engine>(first->program, host_.hooks(first->program), options_);
+PatchWatcher::PatchWatcher(const RunArgs& args, std::unique_ptr<LoadedPatch> first, drivers::LiveHost& host, engine::EngineOptions options,
+                           PythonSession& python, engine::EngineInbox& inbox)
+    : args_(args), host_(host), options_(options), python_(python), inbox_(inbox) {
+    first->engine = std::make_unique<engine::Engine>(first->program, host_.hooks(first->program, first->python.get()), options_);
+    if (first->python) first->python->bound().attach(first->engine.get());
     patches_.push_back(std::move(first));
 }
 
@@ -115,8 +118,10 @@ void PatchWatcher::reload(drivers::EngineSwap& swap) {
         fmt::print(stderr, "mdc: {}: {}; the running patch stays\n", args_.file, err);
         return;
     }
+    std::optional<python::GilHeld> gil;  // Python reads the edit's lambdas and modules, and binds them
+    if (python_.started()) gil.emplace();
     auto next = std::make_unique<LoadedPatch>();
-    next->compilation = compile_source(args_.file, std::move(text));
+    next->compilation = compile_source(args_.file, std::move(text), false, &python_);
     ProgramResult r = compile_program(*next->compilation, args_.opt_level);
     const Compilation& c = *next->compilation;
     if (c.diags.error_count() > 0 || !r.program || !c.checked.run) {
@@ -130,12 +135,25 @@ void PatchWatcher::reload(drivers::EngineSwap& swap) {
         fmt::print(stderr, "mdc: the edit of {} changes {}, which needs a restart of mdc; the running patch stays\n", args_.file, what);
         return;
     }
-    if (r.program->has_python) {
-        fmt::print(stderr, "mdc: the edit of {} calls Python, which this build of mdc cannot run; the running patch stays\n", args_.file);
-        return;
-    }
     next->program = std::move(*r.program);
-    next->engine = std::make_unique<engine::Engine>(next->program, host_.hooks(next->program), options_);
+    if (next->program.has_python) {
+        if (!python_.started()) {
+            fmt::print(stderr, "mdc: the edit of {} calls Python, which a running mdc started without --watch cannot start; the running patch stays\n",
+                       args_.file);
+            return;
+        }
+        int code = exit_ok;
+        std::unique_ptr<python::Bound> bound =
+            python_.bind(c, next->program, args_.file, /*print_to_stderr=*/false, /*output_event=*/true, code, /*fresh_modules=*/true);
+        if (!bound) {
+            fmt::print(stderr, "mdc: the edit of {} does not bind its Python; the running patch stays\n", args_.file);
+            return;
+        }
+        bound->go_live(&inbox_);
+        next->python = std::make_unique<python::LiveCalls>(std::move(bound));
+    }
+    next->engine = std::make_unique<engine::Engine>(next->program, host_.hooks(next->program, next->python.get()), options_);
+    if (next->python) next->python->bound().attach(next->engine.get());
     if (waiting_) {
         waiting_ = std::move(next);  // a newer edit replaces one that had not taken over yet
         return;

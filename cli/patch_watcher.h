@@ -18,19 +18,25 @@
 #include "drivers/live_host.h"
 #include "engine/engine.h"
 #include "lang/compile.h"
+#include "python/live_calls.h"
+#include "python_setup.h"
 
 namespace mdc::cli {
 
 struct LoadedPatch {
     std::unique_ptr<Compilation> compilation;
     engine::Program program;
+    std::unique_ptr<python::LiveCalls> python;  // its Python callables (null: none)
     std::unique_ptr<engine::Engine> engine;
 };
 
 class PatchWatcher {
 public:
-    // `first` is the running patch; its config is what later edits must keep.
-    PatchWatcher(const RunArgs& args, std::unique_ptr<LoadedPatch> first, drivers::LiveHost& host, engine::EngineOptions options);
+    // `first` is the running patch; its config is what later edits must keep. Its Python (if
+    // any) is bound already; edits are bound in `python` (started when --watch is on) with their
+    // modules read again, their engine functions reaching the engine through `inbox`.
+    PatchWatcher(const RunArgs& args, std::unique_ptr<LoadedPatch> first, drivers::LiveHost& host, engine::EngineOptions options,
+                 PythonSession& python, engine::EngineInbox& inbox);
     ~PatchWatcher();
 
     engine::Engine& first_engine() { return *patches_.front()->engine; }
@@ -47,6 +53,8 @@ private:
     std::vector<std::unique_ptr<LoadedPatch>> patches_;  // the first is the one started with
     drivers::LiveHost& host_;
     engine::EngineOptions options_;
+    PythonSession& python_;
+    engine::EngineInbox& inbox_;
     std::unique_ptr<LoadedPatch> waiting_;  // checked, not yet taken over (a swap was in progress)
     std::atomic<bool> stop_{false};
     std::thread thread_;

@@ -1,4 +1,4 @@
-// Starting Python and binding a program's callables for the offline subcommands (see python_setup.h).
+// Starting Python, answering syntax questions and binding a program's callables (see python_setup.h).
 #include "python_setup.h"
 
 #include <filesystem>
@@ -9,19 +9,32 @@
 
 namespace mdc::cli {
 
+python::Runtime* PythonSession::runtime() {
+    if (!runtime_ && start_error_.empty()) {
+        runtime_ = python::Runtime::start({}, start_error_);
+        if (!runtime_ && start_error_.empty()) start_error_ = "cannot start Python";
+    }
+    return runtime_.get();
+}
+
+std::string PythonSession::unavailable() { return runtime() ? std::string() : start_error_; }
+
+std::optional<PythonSyntaxError> PythonSession::expression_error(std::string_view source) { return runtime()->expression_error(source); }
+
+std::variant<PythonModuleNames, PythonSyntaxError> PythonSession::module_names(std::string_view source, const std::string& filename) {
+    return runtime()->module_names(source, filename);
+}
+
 std::unique_ptr<python::Bound> PythonSession::bind(const Compilation& c, const engine::Program& program, const std::string& patch_file,
-                                                   bool print_to_stderr, bool output_event, int& code) {
+                                                   bool print_to_stderr, bool output_event, int& code, bool fresh_modules) {
     code = exit_ok;
     if (!program.has_python) return nullptr;
-    if (!runtime) {
-        std::string error;
-        runtime = python::Runtime::start({print_to_stderr}, error);
-        if (!runtime) {
-            fmt::print(stderr, "mdc: error: {}\n", error);
-            code = exit_internal;
-            return nullptr;
-        }
+    if (!runtime()) {
+        fmt::print(stderr, "mdc: error: {}\n", start_error_);
+        code = exit_internal;
+        return nullptr;
     }
+    runtime_->print_to_stderr(print_to_stderr);
     namespace fs = std::filesystem;
     python::BindOptions options;
     std::error_code ec;
@@ -36,8 +49,9 @@ std::unique_ptr<python::Bound> PythonSession::bind(const Compilation& c, const e
     }
     options.config = c.checked.config;
     options.output_event = output_event;
+    options.fresh_modules = fresh_modules;
     DiagSink diags;
-    std::unique_ptr<python::Bound> bound = runtime->bind(program, c.sources, options, diags);
+    std::unique_ptr<python::Bound> bound = runtime_->bind(program, c.sources, options, diags);
     if (!bound) {
         std::fputs(render_all(diags, c.sources).c_str(), stderr);
         code = exit_data;

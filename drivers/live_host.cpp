@@ -13,7 +13,8 @@
 
 namespace mdc::drivers {
 
-LiveHost::LiveHost(PrintStyle style, bool trace, bool silent) : style_(std::move(style)), trace_(trace), silent_(silent), queue_(4096) {
+LiveHost::LiveHost(PrintStyle style, bool trace, bool silent)
+    : style_(std::move(style)), trace_(trace), silent_(silent), queue_(queue_capacity), sysex_(256 * 1024) {
     sem_init(&wake_, 0, 0);
 }
 
@@ -22,25 +23,33 @@ LiveHost::~LiveHost() {
     sem_destroy(&wake_);
 }
 
-engine::Hooks LiveHost::hooks(const engine::Program& program) {
-    contexts_.push_back({this, &program});
+engine::Hooks LiveHost::hooks(const engine::Program& program, PythonCalls* python) {
+    contexts_.push_back({this, &program, python});
     engine::Hooks h;
     h.context = &contexts_.back();
     h.enqueue = &LiveHost::enqueue;
     h.notice = &LiveHost::notice;
     h.scene_changed = &LiveHost::scene_changed;
+    if (python) h.process = &LiveHost::process;
     return h;
 }
 
-void LiveHost::push(Work& w, const engine::Event* e) {
+// The realtime side is the only producer: the room checked here can only grow until the enqueue.
+bool LiveHost::push(Work& w, const engine::Event* e) {
+    const uint32_t size = e && e->sysex ? e->sysex_size : 0;
+    if (queue_.size_approx() >= queue_capacity || !sysex_.has_room(size)) {
+        counters_.dropped_deferred.fetch_add(1, std::memory_order_relaxed);
+        return false;
+    }
     if (e) {
         w.event = *e;
         w.event.sysex = nullptr;
-        w.sysex_kept = std::min(e->sysex_size, inline_sysex);
-        if (w.sysex_kept) std::memcpy(w.sysex, e->sysex, w.sysex_kept);
+        w.event.sysex_size = size;
+        sysex_.write(e->sysex, size);
     }
-    if (queue_.try_enqueue(w)) queued_this_cycle_ = true;
-    else counters_.dropped_deferred.fetch_add(1, std::memory_order_relaxed);
+    queue_.try_enqueue(w);
+    queued_this_cycle_ = true;
+    return true;
 }
 
 bool LiveHost::enqueue(void* context, const engine::Deferred& d) {
@@ -55,9 +64,15 @@ bool LiveHost::enqueue(void* context, const engine::Deferred& d) {
     w.kind = Work::Kind::Deferred;
     w.deferred = d.kind;
     w.program = c.program;
+    w.python = c.python;
     w.instr = d.instr;
-    self.push(w, &d.event);
-    return true;
+    return self.push(w, &d.event);
+}
+
+// Process, on the engine's thread (alsa, jack; jack-rt refuses it before starting).
+bool LiveHost::process(void* context, int32_t instr, const engine::Event& in, engine::EventSink& out) {
+    auto& c = *static_cast<Context*>(context);
+    return c.python->process(instr, in, out);
 }
 
 void LiveHost::notice(void* context, std::string_view message) {
@@ -102,6 +117,27 @@ void LiveHost::stop() {
     stopping_ = true;
     sem_post(&wake_);
     worker_.join();
+    join_call_threads(true);
+}
+
+void LiveHost::call_on_own_thread(PythonCalls* python, int32_t instr, const engine::Event& e) {
+    join_call_threads(false);
+    auto done = std::make_shared<std::atomic<bool>>(false);
+    std::vector<uint8_t> bytes(e.sysex, e.sysex + (e.sysex ? e.sysex_size : 0));
+    call_threads_.push_back({std::thread([python, instr, event = e, bytes = std::move(bytes), done]() mutable {
+                                 event.sysex = bytes.empty() ? nullptr : bytes.data();
+                                 python->call(instr, event);
+                                 done->store(true);
+                             }),
+                             done});
+}
+
+void LiveHost::join_call_threads(bool all) {
+    std::erase_if(call_threads_, [all](CallThread& t) {
+        if (!all && !t.done->load()) return false;
+        t.thread.join();
+        return true;
+    });
 }
 
 void LiveHost::run_worker() {
@@ -115,22 +151,41 @@ void LiveHost::run_worker() {
             until.tv_nsec -= 1'000'000'000;
         }
         sem_timedwait(&wake_, &until);
-        while (queue_.try_dequeue(w)) handle(w);
+        while (!stopping_.load() && queue_.try_dequeue(w)) {
+            handle(w);
+            report_counters();  // a slow Python call must not hold reports back
+        }
         report_counters();
         commands_.reap();
         if (stopping_.load()) {
-            while (queue_.try_dequeue(w)) handle(w);
+            // What was queued still prints; Python calls are skipped (one may take long) and counted.
+            uint64_t skipped = 0;
+            while (queue_.try_dequeue(w)) {
+                if (calls_python(w)) {
+                    sysex_.read(w.event.sysex_size);
+                    ++skipped;
+                    continue;
+                }
+                handle(w);
+            }
+            if (skipped) fmt::print(stderr, "mdc: {} queued Python call{} not run at exit\n", skipped, skipped == 1 ? "" : "s");
             report_counters();
             return;
         }
     }
 }
 
+bool LiveHost::calls_python(const Work& w) {
+    using K = engine::Deferred::Kind;
+    if (w.kind != Work::Kind::Deferred) return false;
+    if (w.deferred == K::Call || w.deferred == K::CallThread) return true;
+    const engine::Instr& in = w.program->code[static_cast<size_t>(w.instr)];
+    if (w.deferred == K::SendOsc) return in.e > 0;
+    return (w.deferred == K::System || w.deferred == K::PrintString) && (in.flags & 1);
+}
+
 void LiveHost::handle(Work& w) {
-    w.event.sysex = w.sysex_kept ? w.sysex : nullptr;
-    const bool cut = w.sysex_kept < w.event.sysex_size;
-    if (cut) w.event.sysex_size = w.sysex_kept;
-    const std::string more = cut ? fmt::format(" (SysEx cut to its first {} bytes for printing)", w.sysex_kept) : "";
+    w.event.sysex = sysex_.read(w.event.sysex_size);
     if (w.kind == Work::Kind::Notice) {
         fmt::print(stderr, "mdc: {}\n", w.notice);
         return;
@@ -144,7 +199,7 @@ void LiveHost::handle(Work& w) {
         std::string port = w.event.port >= 0 && static_cast<size_t>(w.event.port) < names.size() && !names[static_cast<size_t>(w.event.port)].empty()
                                ? names[static_cast<size_t>(w.event.port)]
                                : fmt::format("{}_{}", w.out ? "out" : "in", w.event.port + style_.data_offset);
-        fmt::print("{} {}: {}{}\n", w.out ? "out" : "in ", port, format_event(w.event, style_.data_offset), more);
+        fmt::print("{} {}: {}\n", w.out ? "out" : "in ", port, format_event(w.event, style_.data_offset));
         std::fflush(stdout);
         return;
     }
@@ -154,25 +209,34 @@ void LiveHost::handle(Work& w) {
     switch (w.deferred) {
     case K::Print: {
         std::string_view name = in.a >= 0 ? std::string_view(program.strings[static_cast<size_t>(in.a)]) : std::string_view();
-        fmt::print("{}{}\n", format_print(style_, w.event, name, in.b), more);
+        fmt::print("{}\n", format_print(style_, w.event, name, in.b));
         std::fflush(stdout);
         return;
     }
-    case K::PrintString:
-        if (in.flags & 1) return;  // a Python callable: the Python layer's work
-        fmt::print("{}\n", program.strings[static_cast<size_t>(in.a)]);
+    case K::PrintString: {
+        std::string text;
+        if (in.flags & 1 && !w.python->text(w.instr, w.event, text)) return;  // the error is printed
+        fmt::print("{}\n", in.flags & 1 ? text : program.strings[static_cast<size_t>(in.a)]);
         std::fflush(stdout);
         return;
+    }
     case K::System: {
-        if (in.flags & 1) return;
-        const std::string& command = program.strings[static_cast<size_t>(in.a)];
+        std::string text;
+        if (in.flags & 1 && !w.python->text(w.instr, w.event, text)) return;
+        const std::string& command = in.flags & 1 ? text : program.strings[static_cast<size_t>(in.a)];
         if (!commands_.start(command)) fmt::print(stderr, "mdc: warning: System('{}') could not start the shell\n", command);
         return;
     }
-    case K::SendOsc:
-        if (control_ && in.e == 0) control_->send_osc(program, w.instr, w.event, nullptr);  // Python values: the Python layer's work
+    case K::SendOsc: {
+        if (!control_) return;
+        std::vector<OscValue> values;  // what its Python functions of the event return
+        if (in.e > 0 && !(w.python && w.python->osc_values(w.instr, w.event, values))) return;
+        control_->send_osc(program, w.instr, w.event, in.e > 0 ? &values : nullptr);
         return;
-    case K::Call: case K::CallThread: case K::Quit: case K::Restart: return;
+    }
+    case K::Call: w.python->call(w.instr, w.event); return;
+    case K::CallThread: call_on_own_thread(w.python, w.instr, w.event); return;
+    case K::Quit: case K::Restart: return;  // flagged on the realtime side
     }
 }
 
@@ -184,7 +248,7 @@ void LiveHost::report_counters() {
         "input events found the engine's queue full and were dropped",
         "output events did not fit the backend's buffer and were dropped",
         "output events were written a period late (the engine thread fell behind)",
-        "Print/System/trace records found their queue full and were dropped",
+        "Call/Print/System calls or trace records found the worker's queue full and were dropped",
         "times the sequencer's input queue overflowed: input events were lost",
     };
     for (size_t i = 0; i < std::size(what); ++i) {

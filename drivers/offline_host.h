@@ -12,22 +12,11 @@
 #include "engine/engine.h"
 #include "osc_out.h"
 #include "print_format.h"
+#include "python_calls.h"
 #include "run_control.h"
 #include "shell_command.h"
 
 namespace mdc::drivers {
-
-// The Python layer as the offline host sees it. Each call runs inline; false means the call failed
-// (its error was printed) and the event is dropped and counted.
-class PythonCalls {
-public:
-    virtual ~PythonCalls() = default;
-    virtual bool process(int32_t instr, const engine::Event& in, engine::EventSink& out) = 0;  // Process(f)
-    virtual bool call(int32_t instr, const engine::Event& ev) = 0;                             // Call(f), Call(thread=f)
-    virtual bool text(int32_t instr, const engine::Event& ev, std::string& out) = 0;          // System(f), Print(string=f)
-    // SendOSC's Python functions of the event: their values, in order.
-    virtual bool osc_values(int32_t, const engine::Event&, std::vector<OscValue>&) { return false; }
-};
 
 class OfflineHost {
 public:

@@ -6,8 +6,10 @@
 // (inbox.h) that the driving thread drains.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "event.h"
@@ -83,6 +85,10 @@ public:
     int32_t current_scene() const;     // raw number, -1 before start
     bool has_scene(int32_t scene, int32_t subscene) const { return find_slot(scene, subscene) >= 0; }
     int32_t current_subscene() const;
+    // The same, for other threads (Python's current_scene() on a worker): a copy the engine
+    // publishes with one relaxed atomic store when it switches.
+    int32_t published_scene() const { return scene_of(published_slot_.load(std::memory_order_relaxed)).first; }
+    int32_t published_subscene() const { return scene_of(published_slot_.load(std::memory_order_relaxed)).second; }
     const EngineStats& stats() const { return stats_; }
     const Program& program() const { return program_; }
 
@@ -105,6 +111,12 @@ private:
     NoteRoutes routes_;
     bool track_routes_ = false;
     int32_t current_ = -1;  // scene slot
+    std::atomic<int32_t> published_slot_{-1};  // current_, for other threads
+    std::pair<int32_t, int32_t> scene_of(int32_t slot) const {
+        if (slot < 0) return {-1, -1};
+        const SceneSlot& s = program_.scenes[static_cast<size_t>(slot)];
+        return {s.number, s.subscene};
+    }
     int32_t pending_scene_ = -1, pending_subscene_ = -1;
     EngineStats stats_;
 

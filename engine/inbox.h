@@ -16,6 +16,7 @@
 #include "engine/spsc_queue.h"
 
 #include "event.h"
+#include "sysex_chunks.h"
 
 namespace mdc::engine {
 
@@ -43,19 +44,12 @@ public:
     uint64_t refused() const { return refused_.load(std::memory_order_relaxed); }
 
 private:
-    static constexpr uint32_t chunk_size = 64;
-    struct Chunk {
-        uint8_t bytes[chunk_size];
-    };
-    static uint32_t chunks_for(uint32_t size) { return (size + chunk_size - 1) / chunk_size; }
-
     bool post(const InboxMessage& m);
 
-    const uint32_t message_capacity_, chunk_capacity_;
+    const uint32_t message_capacity_;
     std::mutex posters_;  // posters only: the queues below have one producer at a time
     moodycamel::ReaderWriterQueue<InboxMessage> messages_;
-    moodycamel::ReaderWriterQueue<Chunk> chunks_;
-    std::vector<uint8_t> scratch_;  // the engine's copy of the current message's SysEx
+    SysExChunks sysex_;
     std::atomic<uint64_t> refused_{0};
 };
 

@@ -48,7 +48,7 @@ DumpOutcome dump_patch_file(const std::string& path, const DumpOptions& options)
     std::string text;
     out.check.io_error = read_source_file(path, text);
     if (!out.check.io_error.empty()) return out;
-    auto compiled = compile_source(path, std::move(text));
+    auto compiled = compile_source(path, std::move(text), false, options.python);
     const Compilation& c = *compiled;
     out.check = outcome(c);
     if (out.check.errors > 0) return out;
@@ -92,16 +92,17 @@ CheckOutcome check_patch_file(const std::string& path, const CheckOptions& optio
     return check_patch_source(path, std::move(text), options);
 }
 
-CheckOutcome check_patch_source(const std::string& name, std::string text, const CheckOptions&) {
-    return outcome(*compile_source(name, std::move(text)));
+CheckOutcome check_patch_source(const std::string& name, std::string text, const CheckOptions& options) {
+    return outcome(*compile_source(name, std::move(text), false, options.python));
 }
 
-std::unique_ptr<Compilation> compile_source(const std::string& name, std::string text, bool any_port) {
+std::unique_ptr<Compilation> compile_source(const std::string& name, std::string text, bool any_port, PythonSyntax* python) {
     auto c = std::make_unique<Compilation>();
     uint32_t f = c->sources.add(name, std::move(text));
     c->module = parse_module(c->sources, f, c->diags);
     EvalOptions eval_options;
     eval_options.patch_dir = std::filesystem::path(name).parent_path().string();
+    eval_options.python = python;
     c->checked = Evaluator(c->sources, c->diags, eval_options).run(c->module);
     // What the static types prove (warnings) only makes sense for a patch without errors.
     ir::BuildOptions build;

@@ -4,9 +4,13 @@
 #include <string>
 #include <vector>
 
+#include "python_syntax.h"
+
 namespace mdc {
 
-struct CheckOptions {};
+struct CheckOptions {
+    PythonSyntax* python = nullptr;  // checks lambdas and module names; null: Python is not checked
+};
 
 struct CheckOutcome {
     std::string io_error;  // non-empty: the file could not be read
@@ -24,6 +28,7 @@ struct DumpOptions {
     DumpFormat format = DumpFormat::Text;
     int opt_level = 2;                // for the opt stage: 0 runs no pass, 2 all of them
     std::vector<std::string> passes;  // for the opt stage: run only these, in this order
+    PythonSyntax* python = nullptr;
 };
 struct DumpOutcome {
     CheckOutcome check;

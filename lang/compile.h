@@ -11,6 +11,7 @@
 #include "engine/program.h"
 #include "ir.h"
 #include "patch.h"
+#include "python_syntax.h"
 
 namespace mdc {
 
@@ -24,7 +25,8 @@ struct Compilation {
 
 // `name` is used in diagnostics; Python modules resolve from its folder. `any_port`: events may
 // come from and go to any port (convert, where ports are tracks): no warning about port numbers.
-std::unique_ptr<Compilation> compile_source(const std::string& name, std::string text, bool any_port = false);
+// `python` checks lambdas and the names used from Python modules (null: they are not checked).
+std::unique_ptr<Compilation> compile_source(const std::string& name, std::string text, bool any_port = false, PythonSyntax* python = nullptr);
 
 struct ProgramResult {
     std::optional<engine::Program> program;  // empty after an error (reported into c.diags) or a pass bug

@@ -12,7 +12,7 @@
 
 namespace mdc {
 
-Evaluator::Evaluator(const SourceSet& sources, DiagSink& diags, EvalOptions options)
+Evaluator::Evaluator(SourceSet& sources, DiagSink& diags, EvalOptions options)
     : sources_(sources), diags_(diags), options_(std::move(options)) {
     scopes_.emplace_back();
     install_builtins();
@@ -173,9 +173,9 @@ void Evaluator::exec_from_import(const ast::FromImport& s, Span) {
         return;
     }
     for (const ast::ImportName& n : s.names) {
-        if (!python_module_defines(*path, n.dotted)) {
+        if (!python_defines(*path, n.dotted, s.module_span)) {
             auto& d = diags_.error(n.span, fmt::format("module '{}' has no name '{}'", s.module, n.dotted));
-            if (auto m = closest_match(n.dotted, python_module_names(*path)); !m.empty()) d.with_help(fmt::format("did you mean '{}'?", m));
+            if (auto m = closest_match(n.dotted, python_names(*path)); !m.empty()) d.with_help(fmt::format("did you mean '{}'?", m));
             d.note(fmt::format("looked in {}", *path));
             bind(n.alias.empty() ? n.dotted : n.alias, Value::error(n.span));
             continue;
@@ -402,6 +402,7 @@ Value Evaluator::eval_node(const ast::Expr& e) {
                 return Value::dict(std::move(entries), sp);
             } else {
                 static_assert(std::is_same_v<T, Lambda>, "every kind of expression is evaluated");
+                check_lambda(n.source, sp);
                 Value v = Value::make(Value::Kind::Lambda, sp);
                 v.s = n.source;
                 return v;
@@ -920,9 +921,9 @@ Value Evaluator::eval_attribute(const ast::Attribute& a, Span span) {
             r.span = span;
             return r;
         }
-        if (!v.s2.empty() && v.s2.ends_with(".py") && !python_module_defines(v.s2, a.attr)) {
+        if (!v.s2.empty() && v.s2.ends_with(".py") && !python_defines(v.s2, a.attr, v.span)) {
             auto& d = diags_.error(a.attr_span, fmt::format("module '{}' has no name '{}'", v.s, a.attr));
-            if (auto m = closest_match(a.attr, python_module_names(v.s2)); !m.empty()) d.with_help(fmt::format("did you mean '{}'?", m));
+            if (auto m = closest_match(a.attr, python_names(v.s2)); !m.empty()) d.with_help(fmt::format("did you mean '{}'?", m));
             return Value::error(span);
         }
         Value f = Value::make(Value::Kind::PyRef, span);

@@ -83,37 +83,6 @@ Span part_span(const ast::ChannelRef& ref, const std::string& needle) {
 
 }  // namespace
 
-// The top-level names of a Python source file: def/class names, assignment targets and imports.
-// A textual reading (the module is never run at check time); `mdc run` imports it for real.
-std::vector<std::string> python_module_names(const std::string& path) {
-    std::vector<std::string> storage;
-    std::ifstream in(path);
-    std::string line;
-    static const std::regex def_re("^(?:async\\s+)?(?:def|class)\\s+([A-Za-z_][A-Za-z0-9_]*)");
-    static const std::regex assign_re("^([A-Za-z_][A-Za-z0-9_]*)\\s*(?::[^=]*)?=[^=]");
-    static const std::regex import_re("^(?:from\\s+\\S+\\s+)?import\\s+(.*)$");
-    while (std::getline(in, line)) {
-        std::smatch m;
-        if (std::regex_search(line, m, def_re) || std::regex_search(line, m, assign_re)) {
-            storage.push_back(m[1].str());
-        } else if (std::regex_search(line, m, import_re)) {
-            std::stringstream items(m[1].str());
-            std::string item;
-            while (std::getline(items, item, ',')) {
-                std::smatch a;
-                static const std::regex alias_re("([A-Za-z_][A-Za-z0-9_.]*)\\s*(?:as\\s+([A-Za-z_][A-Za-z0-9_]*))?");
-                if (std::regex_search(item, a, alias_re)) storage.push_back(a[2].matched ? a[2].str() : a[1].str().substr(0, a[1].str().find('.')));
-            }
-        }
-    }
-    return storage;
-}
-
-bool python_module_defines(const std::string& path, const std::string& name) {
-    auto names = python_module_names(path);
-    return std::find(names.begin(), names.end(), name) != names.end();
-}
-
 Value Evaluator::call_python_instance(Arguments args) {
     namespace fs = std::filesystem;
     Span sp = args.span;
@@ -163,7 +132,7 @@ Value Evaluator::call_python_instance(Arguments args) {
             ok = false;
             continue;
         }
-        if (!python_module_defines(inst->paths[static_cast<size_t>(it - inst->modules.begin())], fn)) {
+        if (!python_defines(inst->paths[static_cast<size_t>(it - inst->modules.begin())], fn, v.span)) {
             error(v.span, fmt::format("module '{}' has no function '{}'", mod, fn));
             ok = false;
             continue;
@@ -237,10 +206,10 @@ void Evaluator::exec_mapping(const ast::Mapping& m, Span span) {
                 if (auto c = closest_match(mod, names); !c.empty()) dg.with_help(fmt::format("did you mean '{}'?", c));
                 return std::nullopt;
             }
-            if (!python_module_defines(pi.paths[static_cast<size_t>(mi - pi.modules.begin())], fn)) {
+            if (!python_defines(pi.paths[static_cast<size_t>(mi - pi.modules.begin())], fn, part_span(ref, mod))) {
                 const std::string& path = pi.paths[static_cast<size_t>(mi - pi.modules.begin())];
                 auto& dg = diags_.error(part_span(ref, fn), fmt::format("module '{}' has no handler '{}'", mod, fn));
-                if (auto c = closest_match(fn, python_module_names(path)); !c.empty()) dg.with_help(fmt::format("did you mean '{}'?", c));
+                if (auto c = closest_match(fn, python_names(path)); !c.empty()) dg.with_help(fmt::format("did you mean '{}'?", c));
                 dg.note(fmt::format("looked for 'def {}(value):' in {}", fn, path));
                 return std::nullopt;
             }

@@ -17,6 +17,7 @@
 #include "ast.h"
 #include "diag.h"
 #include "patch.h"
+#include "python_syntax.h"
 #include "units.h"
 #include "value.h"
 
@@ -30,19 +31,15 @@ struct EvalOptions {
     uint64_t max_patch_units = 1u << 18;  // most units one patch may expand to
     uint64_t max_work = 1u << 21;     // most elements all displays and comprehensions of a file may build
     unsigned max_eval_depth = 2000;   // nested evaluation, macros included
+    PythonSyntax* python = nullptr;   // answers Python syntax questions; null: Python is not checked
 };
-
-// What a Python module file defines at its top level (functions, assignments, imports), read
-// from its source without running it.
-bool python_module_defines(const std::string& path, const std::string& name);
-std::vector<std::string> python_module_names(const std::string& path);
 
 // An OutputTemplate value: a partial Output that can be called and chained (eval_units.cpp).
 bool is_template(const Value& v);
 
 class Evaluator {
 public:
-    Evaluator(const SourceSet& sources, DiagSink& diags, EvalOptions options);
+    Evaluator(SourceSet& sources, DiagSink& diags, EvalOptions options);
     CheckedPatch run(const ast::Module& module);
 
     // ---- used across the evaluator's files -------------------------------------------------
@@ -54,7 +51,7 @@ public:
     };
 
 private:
-    const SourceSet& sources_;
+    SourceSet& sources_;  // Python modules with syntax errors are added, to show the line
     DiagSink& diags_;
     EvalOptions options_;
     CheckedPatch out_;
@@ -69,6 +66,15 @@ private:
     bool config_called_ = false;
     bool units_built_ = false;  // a unit was built before config(): offsets already applied
     Span entry_span_;
+
+    // eval_python.cpp: Python at check time (modules by path, null: not known)
+    std::unordered_map<std::string, std::optional<PythonModuleNames>> python_modules_;
+    bool python_warned_ = false;
+    bool python_available(Span at);
+    void check_lambda(const std::string& source, Span at);
+    const PythonModuleNames* python_module(const std::string& path, Span imported_at);
+    bool python_defines(const std::string& path, const std::string& name, Span imported_at);
+    std::vector<std::string> python_names(const std::string& path);
 
     // eval.cpp
     void exec(const ast::Stmt& s);

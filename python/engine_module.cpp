@@ -20,6 +20,12 @@ int offset_of(PyObject* module) { return state_of(module).data_offset; }
 
 PyObject* m_data_offset(PyObject* m, PyObject*) { return PyLong_FromLong(offset_of(m)); }
 
+PyObject* switched(bool ok) {
+    if (ok) Py_RETURN_NONE;
+    PyErr_SetString(PyExc_RuntimeError, "the engine's queue is full: the scene switch is dropped");
+    return nullptr;
+}
+
 PyObject* m_switch_scene(PyObject* m, PyObject* args) {
     long scene;
     PyObject* sub = Py_None;
@@ -32,8 +38,7 @@ PyObject* m_switch_scene(PyObject* m, PyObject* args) {
         if (subscene == -1 && PyErr_Occurred()) return nullptr;
         subscene -= offset_of(m);
     }
-    b->engine()->request_switch(static_cast<int32_t>(scene - offset_of(m)), static_cast<int32_t>(subscene));
-    Py_RETURN_NONE;
+    return switched(b->request_switch(static_cast<int32_t>(scene - offset_of(m)), static_cast<int32_t>(subscene)));
 }
 
 PyObject* m_switch_subscene(PyObject* m, PyObject* args) {
@@ -41,18 +46,17 @@ PyObject* m_switch_subscene(PyObject* m, PyObject* args) {
     if (!PyArg_ParseTuple(args, "l", &sub)) return nullptr;
     Bound* b = running(m);
     if (!b) return nullptr;
-    b->engine()->request_switch(b->engine()->current_scene(), static_cast<int32_t>(sub - offset_of(m)));
-    Py_RETURN_NONE;
+    return switched(b->request_switch(-1, static_cast<int32_t>(sub - offset_of(m))));
 }
 
 PyObject* m_current_scene(PyObject* m, PyObject*) {
     Bound* b = running(m);
-    return b ? PyLong_FromLong(b->engine()->current_scene() + offset_of(m)) : nullptr;
+    return b ? PyLong_FromLong(b->engine()->published_scene() + offset_of(m)) : nullptr;
 }
 
 PyObject* m_current_subscene(PyObject* m, PyObject*) {
     Bound* b = running(m);
-    return b ? PyLong_FromLong(b->engine()->current_subscene() + offset_of(m)) : nullptr;
+    return b ? PyLong_FromLong(b->engine()->published_subscene() + offset_of(m)) : nullptr;
 }
 
 // {number: (name, [subscene names])}: a scene with subscenes lists their names; a plain scene none.
@@ -89,8 +93,9 @@ PyObject* m_output_event(PyObject* m, PyObject* args) {
     }
     Bound::OwnedEvent o;
     if (!to_event(state_of(m), ev, o.event, o.sysex)) return nullptr;
-    b->output_event(std::move(o));
-    Py_RETURN_NONE;
+    if (b->output_event(std::move(o))) Py_RETURN_NONE;
+    PyErr_SetString(PyExc_RuntimeError, "the engine's queue is full: the event is dropped");
+    return nullptr;
 }
 
 PyObject* port_names(const std::vector<PortConfig>& ports) {

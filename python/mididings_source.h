@@ -1,6 +1,6 @@
 // The Python source of the `mididings` package that mdc provides to user code (from mididings
 // import *, mididings.event, mididings.engine, mididings.constants), installed into sys.modules at
-// start (interpreter.cpp). Engine functions call the C module `_mdc` (engine_module.cpp). The type
+// start (runtime.cpp), with mididings.util and mididings.extra.gm (its names from lang/gm.h). Engine functions call the C module `_mdc` (engine_module.cpp). The type
 // bits equal engine/event_types.h; tests/behaviour/python checks them against the patch language.
 #pragma once
 
@@ -44,10 +44,28 @@ _NAMES = [(v, k) for k, v in sorted(globals().items()) if k.isupper() and not k.
 _TYPE_NAMES = dict(_NAMES)
 )PY";
 
+inline constexpr std::string_view util_source = R"PY(
+import _mdc
+
+class NoDataOffset(int):
+    """A number that data_offset leaves alone (the gm program constants)."""
+    def __repr__(self):
+        return 'NoDataOffset(%d)' % int(self)
+
+def offset(n):
+    """A raw (0-based) number as the user writes it."""
+    return n + _mdc.data_offset()
+
+def actual(n):
+    """A number as the user writes it, raw (0-based); NoDataOffset numbers stay as they are."""
+    return int(n) if isinstance(n, NoDataOffset) else n - _mdc.data_offset()
+)PY";
+
 inline constexpr std::string_view event_source = R"PY(
 import _mdc
 from mididings.constants import *
 from mididings.constants import _TYPE_NAMES
+from mididings.util import actual as _actual
 
 def _offset():
     return _mdc.data_offset()
@@ -69,7 +87,7 @@ def _property(types, field, name, offset=False):
     def setter(self, value):
         if types is not None and not self.type & types:
             self._no_attribute(name)
-        setattr(self, field, value - _offset() if offset else value)
+        setattr(self, field, _actual(value) if offset else value)
     return property(getter, setter)
 
 class MidiEvent(object):
@@ -80,8 +98,8 @@ class MidiEvent(object):
         if not isinstance(type, int) or type <= 0 or type & (type - 1):
             raise ValueError('MidiEvent needs one event type, not %r' % (type,))
         self.type = type
-        self._port = 0 if port is None else port - _offset()
-        self._channel = 0 if channel is None else channel - _offset()
+        self._port = 0 if port is None else _actual(port)
+        self._channel = 0 if channel is None else _actual(channel)
         self.data1 = data1
         self.data2 = data2
         self._sysex = _sysex_bytes(sysex) if sysex is not None else b''
@@ -159,7 +177,7 @@ def PolyAftertouchEvent(port, channel, note, value):
     return MidiEvent(POLY_AFTERTOUCH, port, channel, note, value)
 
 def ProgramEvent(port, channel, program):
-    return MidiEvent(PROGRAM, port, channel, 0, program - _offset())
+    return MidiEvent(PROGRAM, port, channel, 0, _actual(program))
 
 def SysExEvent(port, sysex):
     return MidiEvent(SYSEX, port, None, 0, 0, sysex)
@@ -203,7 +221,7 @@ inline constexpr std::string_view package_source = R"PY(
 from mididings.constants import *
 from mididings.event import MidiEvent, NoteOnEvent, NoteOffEvent, CtrlEvent, PitchbendEvent, \
     AftertouchEvent, PolyAftertouchEvent, ProgramEvent, SysExEvent
-from mididings import engine, event, constants
+from mididings import engine, event, constants, util
 )PY";
 
 }  // namespace mdc::python

@@ -3,6 +3,7 @@
 #include "runtime.h"
 
 #include "engine_module.h"
+#include "lang/gm.h"
 #include "mididings_source.h"
 #include "runtime_state.h"
 
@@ -18,11 +19,14 @@ def _install(sources):
     pkg = types.ModuleType('mididings')
     pkg.__path__ = []
     sys.modules['mididings'] = pkg
-    for name in ('constants', 'event', 'engine'):
+    for name in ('constants', 'util', 'event', 'engine', 'extra', 'extra.gm'):
         m = types.ModuleType('mididings.' + name)
+        if name == 'extra':
+            m.__path__ = []
         sys.modules['mididings.' + name] = m
         exec(compile(sources[name], '<mdc: mididings.%s>' % name, 'exec'), m.__dict__)
-        setattr(pkg, name, m)
+        parent, _, leaf = ('mididings.' + name).rpartition('.')
+        setattr(sys.modules[parent], leaf, m)
     exec(compile(sources['package'], '<mdc: mididings>', 'exec'), pkg.__dict__)
 
 def _takes_event(f, args, kwargs):
@@ -43,6 +47,37 @@ def _takes_event(f, args, kwargs):
 )PY";
 
 }  // namespace
+
+// Removes from sys.modules every module loaded from one of `folders`, so that the next import
+// reads the file again: the programs bound before keep the functions they have.
+// mididings.extra.gm from the compiler's own table: program numbers exempt from data_offset, and
+// controller numbers.
+static std::string gm_source() {
+    std::string s = "from mididings.util import NoDataOffset\n";
+    for (size_t i = 0; i < std::size(gm::programs); ++i) s += fmt::format("{} = NoDataOffset({})\n", gm::programs[i], i);
+    for (const gm::NamedController& c : gm::controllers) s += fmt::format("{} = {}\n", c.name, c.number);
+    return s;
+}
+
+static void forget_modules(const std::vector<std::string>& folders) {
+    Ref list(PyList_New(0));
+    for (const std::string& f : folders) {
+        Ref s(PyUnicode_DecodeFSDefault(f.c_str()));
+        if (s) PyList_Append(list.p, s.p);
+    }
+    Ref globals(PyDict_New());
+    PyDict_SetItemString(globals.p, "__builtins__", PyEval_GetBuiltins());
+    PyDict_SetItemString(globals.p, "folders", list.p);
+    Ref r(PyRun_String(R"PY(
+import sys, os, importlib
+for _name, _m in list(sys.modules.items()):
+    _file = getattr(_m, '__file__', None)
+    if _file and os.path.dirname(os.path.abspath(_file)) in folders:
+        del sys.modules[_name]
+importlib.invalidate_caches()
+)PY", Py_file_input, globals.p, globals.p));
+    if (!r) PyErr_Clear();
+}
 
 Runtime::Runtime(std::unique_ptr<State> state) : state_(std::move(state)) {}
 
@@ -75,7 +110,6 @@ std::unique_ptr<Runtime> Runtime::start(const StartOptions& options, std::string
     PyObject* modules = PyImport_GetModuleDict();  // borrowed
     if (PyDict_SetItemString(modules, "_mdc", s.mdc_module.p) < 0) return fail("_mdc");
 
-    if (options.print_to_stderr) PySys_SetObject("stdout", PySys_GetObject("stderr"));
 
     Ref boot(PyDict_New());
     PyDict_SetItemString(boot.p, "__builtins__", PyEval_GetBuiltins());
@@ -87,6 +121,9 @@ std::unique_ptr<Runtime> Runtime::start(const StartOptions& options, std::string
         PyDict_SetItemString(sources.p, name, v.p);
     };
     add("constants", constants_source);
+    add("util", util_source);
+    add("extra", "");
+    add("extra.gm", gm_source());
     add("event", event_source);
     add("engine", engine_source);
     add("package", package_source);
@@ -110,9 +147,11 @@ std::unique_ptr<Runtime> Runtime::start(const StartOptions& options, std::string
     return rt;
 }
 
+void Runtime::print_to_stderr(bool yes) { PySys_SetObject("stdout", PySys_GetObject(yes ? "stderr" : "__stdout__")); }
+
 Runtime::~Runtime() {
     state_->mdc_module = {}, state_->event_module = {}, state_->midi_event = {}, state_->raw = {};
-    state_->namespace_ = {}, state_->takes_event = {};
+    state_->namespace_ = {}, state_->takes_event = {}, state_->syntax_helpers = {};
     for (Ref& r : state_->field_names) r = {};
     Py_FinalizeEx();
 }
@@ -130,6 +169,7 @@ std::unique_ptr<Bound> Runtime::bind(const engine::Program& program, const Sourc
             return nullptr;
         }
     }
+    if (options.fresh_modules) forget_modules(options.paths);
     bool ok = true;
     for (size_t i = 0; i < program.code.size(); ++i) {
         const engine::Instr& in = program.code[i];
@@ -270,7 +310,27 @@ bool Bound::failed(int32_t instr, const char* unit) {
     return false;
 }
 
+bool Bound::output_event(OwnedEvent e) {
+    if (!inbox_) {  // offline: after the current input's output (flush_output)
+        output_.push_back(std::move(e));
+        return true;
+    }
+    e.event.sysex = e.sysex.empty() ? nullptr : e.sysex.data();
+    return inbox_->post_output(e.event);
+}
+
+bool Bound::request_switch(int32_t scene, int32_t subscene) {
+    if (inbox_ && !in_process_) return inbox_->post_switch(scene, subscene);
+    engine_->request_switch(scene < 0 ? engine_->current_scene() : scene, subscene);
+    return true;
+}
+
 bool Bound::process(int32_t instr, const engine::Event& in, engine::EventSink& out) {
+    in_process_ = true;
+    struct Leave {
+        bool& flag;
+        ~Leave() { flag = false; }
+    } leave{in_process_};
     Ref ev(static_cast<PyObject*>(event_object(in)));
     if (!ev) return failed(instr, "Process");
     Ref result(static_cast<PyObject*>(invoke(instr, ev.p)));

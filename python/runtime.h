@@ -1,7 +1,8 @@
 // The embedded CPython of one mdc process, started only when a program uses Python. It installs
 // mdc's `mididings` package, puts the patch's folders first on sys.path, resolves each callable of
 // a program once (lambda source compiled with the mididings names; `module.name` imported) and
-// runs Process, Call, System(f) and Print(string=f) inline for the offline backends.
+// runs Process, Call, System(f) and Print(string=f) inline for the offline backends. At check time
+// it answers the compiler's syntax questions (syntax.cpp).
 #pragma once
 
 #include <memory>
@@ -12,15 +13,14 @@
 #include "engine/engine.h"
 #include "engine/program.h"
 #include "lang/diag.h"
+#include "lang/python_syntax.h"
 #include "lang/patch.h"
 
 namespace mdc::python {
 
 class Bound;
 
-struct StartOptions {
-    bool print_to_stderr = false;  // Python's sys.stdout goes to stderr (stdout carries events)
-};
+struct StartOptions {};
 
 // What a program's callables see: its folders (first on sys.path, in this order; modules stay
 // imported for the process, so `mdc test` over several files shares module names) and config.
@@ -28,6 +28,7 @@ struct BindOptions {
     std::vector<std::string> paths;
     Config config;                 // data_offset, port names
     bool output_event = true;      // false: output_event() raises (convert has no place for it)
+    bool fresh_modules = false;    // re-import the modules from `paths` (--watch after an edit)
 };
 
 class Runtime {
@@ -41,6 +42,14 @@ public:
     // Resolves every callable of `program`; an unresolved one is an error at its span in `diags`
     // (then null is returned). The Bound object must not outlive this Runtime.
     std::unique_ptr<Bound> bind(const engine::Program& program, const SourceSet& sources, const BindOptions& options, DiagSink& diags);
+
+    // Python's sys.stdout goes to stderr (where stdout carries events), or back to stdout.
+    void print_to_stderr(bool yes);
+
+    // Check time (syntax.cpp): CPython's parser on a lambda's source and on a module's source.
+    // Nothing is executed.
+    std::optional<PythonSyntaxError> expression_error(std::string_view source);
+    std::variant<PythonModuleNames, PythonSyntaxError> module_names(std::string_view source, const std::string& filename);
 
     struct State;
 
@@ -58,6 +67,11 @@ public:
 
     // The engine that `switch_scene` and friends act on while this program runs (null: none).
     void attach(engine::Engine* engine);
+    // Live backends (alsa, jack): engine functions called on other threads than the engine's
+    // (the worker's Call, System, Print) reach the engine through `inbox`; a scene switch from a
+    // Process call, on the engine's thread, acts directly as offline. output_event() always goes
+    // through `inbox` and leaves with the engine's next cycle.
+    void go_live(engine::EngineInbox* inbox) { inbox_ = inbox; }
     // Events given to output_event() since the last call, each sent through engine.output().
     template <typename Emit>
     void flush_output(Emit&& emit) {
@@ -83,7 +97,8 @@ public:
     };
     engine::Engine* engine() const { return engine_; }
     const BindOptions& options() const { return options_; }
-    void output_event(OwnedEvent e) { output_.push_back(std::move(e)); }
+    bool output_event(OwnedEvent e);                       // false: the engine's inbox is full
+    bool request_switch(int32_t scene, int32_t subscene);  // raw numbers; scene -1: the current one
 
 private:
     friend class Runtime;
@@ -95,6 +110,8 @@ private:
     std::vector<void*> args_, kwargs_;  // Process(f, *args, **kwargs): a tuple and a dict (or null)
     std::vector<bool> no_event_;    // Call(f) with a function of no arguments (mididings calls it so)
     engine::Engine* engine_ = nullptr;
+    engine::EngineInbox* inbox_ = nullptr;  // live
+    bool in_process_ = false;               // inside a Process call (the engine's thread)
     std::vector<OwnedEvent> output_;
     uint64_t exceptions_ = 0;
 

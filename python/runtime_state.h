@@ -53,6 +53,7 @@ struct Runtime::State {
     Ref raw;            // mididings.event._raw
     Ref namespace_;     // lambdas' globals: the names of `from mididings import *`
     Ref takes_event;    // _takes_event(f)
+    Ref syntax_helpers;  // syntax.cpp's functions (check time), compiled on first use
     Ref field_names[6];  // interned: type, _port, _channel, data1, data2, _sysex
     Bound* current = nullptr;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();

@@ -5,10 +5,17 @@
 // "in the callback" (set by the driver's cycle hook). A sender client writes bursts to both input
 // ports every period, a receiver counts what leaves, and a C++ producer thread posts events and
 // scene switches to the engine's inbox meanwhile; JACK's freewheel mode runs the periods fast.
+// With Python in the patch (Call on the worker; Process on the engine thread in buffered mode) it
+// also interposes the ways a thread takes CPython's lock (PyGILState_Ensure, PyEval_RestoreThread,
+// PyEval_AcquireThread): none may happen inside the callback, while thousands happen elsewhere.
 // The patch also uses SendOSC, Quit() and Restart(), whose realtime side only queues and flags.
 // Its own executable (the replacements must not touch other tests); normal build only.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <sys/stat.h>
 
 #include <dlfcn.h>
 #include <fcntl.h>
@@ -36,6 +43,8 @@
 #include "engine/inbox.h"
 #include "lang/check.h"
 #include "lang/compile.h"
+#include "python/live_calls.h"
+#include "python/runtime.h"
 #include "support/counting_new.h"
 
 extern char** environ;
@@ -44,6 +53,7 @@ namespace {
 using mdc::testing::realtime_allocations;
 using mdc::testing::in_realtime_section;  // set by the cycle hook: "inside the process callback"
 std::atomic<uint64_t> callback_locks{0}, callback_waits{0}, periods{0};
+std::atomic<uint64_t> callback_gil{0}, gil_taken{0};  // Python: the GIL taken inside the callback, anywhere
 
 using LockFn = int (*)(pthread_mutex_t*);
 using SemWaitFn = int (*)(sem_t*);
@@ -52,7 +62,15 @@ LockFn real_lock = nullptr;
 SemWaitFn real_sem_wait = nullptr;
 SemTimedWaitFn real_sem_timedwait = nullptr;
 
+using GilEnsureFn = PyGILState_STATE (*)();
+using ThreadStateFn = void (*)(PyThreadState*);
+GilEnsureFn real_gil_ensure = nullptr;
+ThreadStateFn real_restore_thread = nullptr, real_acquire_thread = nullptr;
+
 __attribute__((constructor)) void resolve_real_functions() {
+    real_gil_ensure = reinterpret_cast<GilEnsureFn>(dlsym(RTLD_NEXT, "PyGILState_Ensure"));
+    real_restore_thread = reinterpret_cast<ThreadStateFn>(dlsym(RTLD_NEXT, "PyEval_RestoreThread"));
+    real_acquire_thread = reinterpret_cast<ThreadStateFn>(dlsym(RTLD_NEXT, "PyEval_AcquireThread"));
     real_lock = reinterpret_cast<LockFn>(dlsym(RTLD_NEXT, "pthread_mutex_lock"));
     real_sem_wait = reinterpret_cast<SemWaitFn>(dlsym(RTLD_NEXT, "sem_wait"));
     real_sem_timedwait = reinterpret_cast<SemTimedWaitFn>(dlsym(RTLD_NEXT, "sem_timedwait"));
@@ -62,6 +80,22 @@ __attribute__((constructor)) void resolve_real_functions() {
 extern "C" int pthread_mutex_lock(pthread_mutex_t* m) {
     if (in_realtime_section) callback_locks.fetch_add(1, std::memory_order_relaxed);
     return real_lock(m);
+}
+void count_gil() {
+    gil_taken.fetch_add(1, std::memory_order_relaxed);
+    if (in_realtime_section) callback_gil.fetch_add(1, std::memory_order_relaxed);
+}
+extern "C" PyGILState_STATE PyGILState_Ensure() {
+    count_gil();
+    return real_gil_ensure();
+}
+extern "C" void PyEval_RestoreThread(PyThreadState* tstate) {
+    count_gil();
+    real_restore_thread(tstate);
+}
+extern "C" void PyEval_AcquireThread(PyThreadState* tstate) {
+    count_gil();
+    real_acquire_thread(tstate);
 }
 extern "C" int sem_wait(sem_t* s) {
     if (in_realtime_section) callback_waits.fetch_add(1, std::memory_order_relaxed);
@@ -150,9 +184,52 @@ struct Receiver {
     }
 };
 
-void run_mode(bool realtime) {
+// The Python module of the patch with Python: what its functions did, readable afterwards.
+constexpr const char* rt_module = R"PY(
+calls = 0
+processed = 0
+def count(ev):
+    global calls
+    calls += 1
+def up(ev):
+    global processed
+    processed += 1
+    ev.value = (ev.value + 1) % 128
+    return ev
+)PY";
+
+// Python's view of a live run: the patch's callables bound, the GIL given up.
+struct LivePython {
+    std::unique_ptr<python::LiveCalls> calls;
+    std::optional<python::GilReleased> released;
+    static long read(const char* name) {  // an int global of the module, after the run
+        python::GilHeld gil;
+        PyObject* m = PyImport_ImportModule("rt_handlers");
+        PyObject* v = m ? PyObject_GetAttrString(m, name) : nullptr;
+        long x = v ? PyLong_AsLong(v) : -1;
+        Py_XDECREF(v);
+        Py_XDECREF(m);
+        PyErr_Clear();
+        return x;
+    }
+};
+
+// `runtime`: run the patch with Python (one interpreter for the process).
+void run_mode(bool realtime, python::Runtime* runtime = nullptr) {
+    const bool with_python = runtime != nullptr;
     Server server;
-    const std::string id = std::to_string(getpid()) + (realtime ? "rt" : "buf");
+    const std::string id = std::to_string(getpid()) + (realtime ? "rt" : "buf") + (with_python ? "py" : "");
+    const std::string folder = "/tmp/mdc_rt_python_" + id;
+    std::string python_branches;
+    if (with_python) {
+        mkdir(folder.c_str(), 0700);
+        FILE* f = std::fopen((folder + "/rt_handlers.py").c_str(), "w");
+        REQUIRE(f);
+        std::fputs(rt_module, f);
+        std::fclose(f);
+        python_branches = realtime ? ", Filter(NOTEON) >> Call(rt_handlers.count)"
+                                   : ", Filter(NOTEON) >> Call(rt_handlers.count), Filter(CTRL) >> Process(rt_handlers.up)";
+    }
     // SendOSC, Quit() and Restart() on the pedal: the realtime side only queues and flags them.
     const int osc_socket = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     sockaddr_in bound{};
@@ -162,11 +239,12 @@ void run_mode(bool realtime) {
     REQUIRE(bind(osc_socket, reinterpret_cast<sockaddr*>(&bound), sizeof bound) == 0);
     REQUIRE(getsockname(osc_socket, reinterpret_cast<sockaddr*>(&bound), &bound_size) == 0);
     const std::string osc_port = std::to_string(ntohs(bound.sin_port));
-    auto c = compile_source("rt.mdp", "from mididings import *\n"
+    auto c = compile_source(folder + "/rt.mdp", std::string("from mididings import *\n") + (with_python ? "import rt_handlers\n" : "") +
                                       "config(in_ports=2, out_ports=2)\n"
                                       "run(scenes={1: [Transpose(12) >> Velocity(multiply=0.8), KeySplit('c3', Channel(2), Channel(3)), "
                                       "ChannelSplit({1: Port(2), 2: Discard(), None: Pass()}), "
-                                      "CtrlFilter(64) >> [SendOSC(" + osc_port + ", '/pedal', EVENT_CHANNEL, EVENT_VALUE, 'x'), Quit(), Restart()]],\n"
+                                      "CtrlFilter(64) >> [SendOSC(" + osc_port + ", '/pedal', EVENT_CHANNEL, EVENT_VALUE, 'x'), Quit(), Restart()]" +
+                                      python_branches + "],\n"
                                       "            2: [Filter(NOTE) % Transpose(-12), CtrlFilter(64) >> CtrlMap(64, 65), SysExFilter('\\xf0\\x7d') >> Port(2)]},\n"
                                       "    control=Filter(PROGRAM) >> SceneSwitch(), pre=~Filter(PROGRAM))\n");
     REQUIRE_MESSAGE(c->diags.error_count() == 0, render_all(c->diags, c->sources));
@@ -185,6 +263,19 @@ void run_mode(bool realtime) {
     std::string error;
     auto driver = drivers::JackDriver::open(config, error);
     REQUIRE_MESSAGE(driver, error);
+    LivePython py;
+    engine::EngineInbox inbox(4096, 65536);
+    if (with_python) {
+        python::BindOptions options;
+        options.paths = {folder};
+        options.fresh_modules = true;  // the counters start at 0 for each mode
+        DiagSink diags;
+        auto bound = runtime->bind(*r.program, c->sources, options, diags);
+        REQUIRE_MESSAGE(bound, render_all(diags, c->sources));
+        bound->go_live(&inbox);
+        py.calls = std::make_unique<python::LiveCalls>(std::move(bound));
+        py.released.emplace();
+    }
     drivers::LiveHost host({}, false, true);
     drivers::RunControl control(1);
     struct Scenes final : drivers::SceneListener {
@@ -193,9 +284,9 @@ void run_mode(bool realtime) {
     } scenes;
     control.add_listener(&scenes);
     host.set_control(&control);
-    engine::Engine engine(*r.program, host.hooks(*r.program));
+    engine::Engine engine(*r.program, host.hooks(*r.program, py.calls.get()));
+    if (py.calls) py.calls->bound().attach(&engine);
     drivers::EngineSwap engines(&engine, 2);
-    engine::EngineInbox inbox(4096, 65536);
     host.start();
 
     Sender sender;
@@ -248,7 +339,7 @@ void run_mode(bool realtime) {
             std::this_thread::sleep_for(std::chrono::microseconds(200));
         }
     });
-    realtime_allocations = callback_locks = callback_waits = 0;
+    realtime_allocations = callback_locks = callback_waits = callback_gil = gil_taken = 0;
     const uint64_t first = periods.load();
     jack_set_freewheel(sender.client, 1);  // as fast as the machine goes
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
@@ -256,7 +347,9 @@ void run_mode(bool realtime) {
     jack_set_freewheel(sender.client, 0);
     producing = false;
     producer.join();
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // what is still in the inbox leaves
+    // What is still in the inbox leaves (the buffered engine thread may be behind, more so with Python).
+    for (int i = 0; i < 300 && receiver.from_inbox.load() + host.counters().dropped_output.load() < posted_outputs.load(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
     stop = true;
     runner.join();
     host.stop();
@@ -288,12 +381,30 @@ void run_mode(bool realtime) {
     char message[256];
     CHECK(recv(osc_socket, message, sizeof message, MSG_DONTWAIT) > 0);
     close(osc_socket);
+    if (with_python) {
+        INFO("GIL taken " << gil_taken.load() << " times, " << callback_gil.load() << " inside the callback; Python calls dropped "
+             << host.counters().dropped_deferred.load());
+        CHECK(callback_gil.load() == 0);
+        CHECK(gil_taken.load() > 1000);
+        CHECK(py.read("calls") > 1000);
+        if (!realtime) CHECK(py.read("processed") > 100);
+        py.released.reset();
+        py.calls.reset();
+    }
 }
 
 }  // namespace
 
 TEST_CASE("jack-rt: thousands of periods, no allocation, lock or wait in the process callback") { run_mode(true); }
 TEST_CASE("jack: thousands of periods, no allocation, lock or wait in the process callback") { run_mode(false); }
+// One interpreter per process: both Python modes in one test case.
+TEST_CASE("Python in the patch: never called inside the process callback (jack-rt: Call on the worker; jack: Process on the engine thread)") {
+    std::string error;
+    std::unique_ptr<python::Runtime> runtime = python::Runtime::start({}, error);
+    REQUIRE_MESSAGE(runtime, error);
+    run_mode(true, runtime.get());
+    run_mode(false, runtime.get());
+}
 
 TEST_CASE("the interposers see what they count") {
     pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;

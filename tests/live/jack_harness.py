@@ -1,0 +1,135 @@
+"""What the JACK end-to-end tests share: a private `jackd -S -d dummy` per test, mdc on a patch
+(with its Python modules) driven by mdc_jack_probe, the text backend as the reference, and the
+pass/fail tally. Imported by jack_e2e.py and jack_python_e2e.py.
+  usage of those: SCRIPT MDC PROBE [--timing | --tsan]
+"""
+import glob
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+from midi_text import from_text, to_text
+
+MDC, PROBE = sys.argv[1], sys.argv[2]
+TIMING = "--timing" in sys.argv
+# Under ThreadSanitizer mdc's process callback can miss JACK's deadline (an xrun loses that
+# period's events), so only what does not depend on timing is checked: exit codes and messages,
+# which also fail on any TSan report (exit 66).
+EXACT = "--tsan" not in sys.argv
+PERIOD = 256
+TAG = f"{os.getpid()}"
+failures = []
+passed = 0
+
+
+def check(cond, what, exact=False):
+    """`exact`: depends on every event arriving in time (skipped under --tsan)."""
+    global passed
+    if exact and not EXACT:
+        return
+    if cond:
+        passed += 1
+    else:
+        failures.append(what)
+        print(f"FAIL {what}", flush=True)
+
+
+class Server:
+    """A private JACK server with the dummy driver, ready when a client can open."""
+
+    def __init__(self, name):
+        self.name = f"srv{TAG}{name}"
+        env = dict(os.environ, JACK_NO_START_SERVER="1")
+        self.proc = subprocess.Popen(["jackd", "-S", "-n", self.name, "-d", "dummy", "-r", "48000", "-p", str(PERIOD)],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        self.env = dict(env, JACK_DEFAULT_SERVER=self.name)
+        for _ in range(250):
+            if subprocess.run(["jack_lsp"], env=self.env, capture_output=True).returncode == 0:
+                return
+            time.sleep(0.02)
+        raise RuntimeError("jackd did not start")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(5)
+        # What clients of a server that went away leave behind (their semaphores).
+        for f in glob.glob(f"/dev/shm/jack_sem.*_{self.name}_*"):
+            os.remove(f)
+
+
+def write(path, text):
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def parse_probe(out):
+    sent, recv = [], []
+    for line in out.splitlines():
+        kind, port, frame, *rest = line.split(" ", 3)
+        (sent if kind == "sent" else recv).append((int(port), int(frame), rest[0] if rest else ""))
+    return sent, recv
+
+
+def run_case(name, patch, script, expect, backend="jack-rt", ports=(1, 1), mdc_args=(), stop_after=None, probe_to=None,
+             kill_server_after=None, timeout=8, files=None, with_stdout=False):
+    """Starts a server, mdc on `patch` (beside `files`: {name: text}), the probe with `script`;
+    returns (sent, recv, mdc rc, mdc stderr), and mdc's stdout last when `with_stdout`."""
+    server = Server(name)
+    tmp = tempfile.mkdtemp(prefix="mdc_jack_")
+    client = f"mdc{TAG}{name}"
+    write(f"{tmp}/patch.mdp", patch.replace("CLIENT", client))
+    for fname, text in (files or {}).items():
+        write(f"{tmp}/{fname}", text)
+    write(f"{tmp}/script.txt", script)
+    mdc = subprocess.Popen([MDC, "run", "--backend", backend, f"{tmp}/patch.mdp", *mdc_args], env=server.env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    to = probe_to if probe_to is not None else [f"{client}:in_{i + 1}" for i in range(ports[0])]
+    frm = [f"{client}:out_{i + 1}" for i in range(ports[1])]
+    args = [PROBE, "--name", f"probe{TAG}{name}", "--script", f"{tmp}/script.txt", "--expect", str(expect), "--timeout", str(timeout)]
+    for t in to:
+        args += ["--to", t]
+    for f in frm:
+        args += ["--from", f]
+    probe = subprocess.Popen(args, env=server.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if stop_after is not None:
+        time.sleep(stop_after)
+        mdc.send_signal(signal.SIGINT)
+    if kill_server_after is not None:
+        time.sleep(kill_server_after)
+        server.proc.terminate()  # SIGTERM: a SIGKILLed jackd leaves its slot in the shm registry (8 at most)
+    pout, perr = probe.communicate(timeout=timeout + 10)
+    if mdc.poll() is None and kill_server_after is None:
+        mdc.send_signal(signal.SIGINT)
+    try:
+        mout, merr = mdc.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        mdc.kill()
+        mout, merr = mdc.communicate()
+        merr += "\n(mdc hung and was killed)"
+    server.stop()
+    sent, recv = parse_probe(pout)
+    if perr.strip():
+        print(f"  probe said: {perr.strip()}")
+    if with_stdout:
+        return sent, recv, mdc.returncode, merr, mout
+    return sent, recv, mdc.returncode, merr
+
+
+def text_backend(patch, lines, files=None):
+    tmp = tempfile.mkdtemp(prefix="mdc_text_")
+    write(f"{tmp}/patch.mdp", patch.replace("CLIENT", "textclient"))
+    for fname, text in (files or {}).items():
+        write(f"{tmp}/{fname}", text)
+    r = subprocess.run([MDC, "run", "--backend", "text", f"{tmp}/patch.mdp"], input="\n".join(lines) + "\n", capture_output=True, text=True)
+    return [from_text(l) for l in r.stdout.splitlines() if l.strip()]
+
+
+
+
+def finish():
+    print(f"{passed} passed, {len(failures)} failed")
+    sys.exit(1 if failures else 0)
