@@ -269,7 +269,8 @@ with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
     check(r.returncode == 69 and f"cannot listen on UDP port {taken}" in r.stderr, f"a taken OSC port: exit 69 and why: {r.returncode} {r.stderr}")
 
 
-# 7. On JACK (jack and jack-rt): SendOSC from the engine's worker, OSCInterface switching scenes
+# 7. On JACK (jack and jack-rt): SendOSC from the engine's worker (its Python function under the
+#    GIL there, also with jack-rt), OSCInterface switching scenes
 #    and /quit, Quit() releasing held notes, Restart().
 class Server:
     def __init__(self, name):
@@ -327,13 +328,13 @@ from mididings.extra import *
 from mididings.extra.osc import OSCInterface, SendOSC
 config(client_name='{client}')
 hook(OSCInterface(port={port}, notify_ports=[{dump.port}]))
-run(scenes={SCENES}, pre=[Filter(CTRL) >> SendOSC({dump.port}, '/ctrl', EVENT_CTRL, EVENT_VALUE), ~Filter(CTRL)])
+run(scenes={SCENES}, pre=[Filter(CTRL) >> SendOSC({dump.port}, '/ctrl', EVENT_CTRL, EVENT_VALUE, lambda ev: ev.channel * 10), ~Filter(CTRL)])
 """)
             p, out, err = mdc_jack(server, backend, f"{tmp}/jack_{b}.mdp")
             check(dump.wait_for("/mididings/current_scene ii 1 1"), f"{backend}: OSCInterface notifies the initial scene: {dump.messages()} {err.snapshot()}")
             got = probe(server, client, f"a{b}", "0 0 1 90 3C 64\n0 1 1 B0 07 2A\n", 1)
             check(got == ["90 3D 64"], f"{backend}: scene 1 transposes by 1: {got}")
-            check(dump.wait_for("/ctrl ii 7 42"), f"{backend}: SendOSC from the worker thread: {dump.messages()[-2:]}")
+            check(dump.wait_for("/ctrl iii 7 42 10"), f"{backend}: SendOSC (and its Python function) on the worker thread: {dump.messages()[-2:]}")
             oscsend(port, "/mididings/switch_scene", "i", 3)
             check(dump.wait_for("/mididings/current_scene ii 3 1"), f"{backend}: OSC switch_scene 3: {dump.messages()[-2:]}")
             got = probe(server, client, f"b{b}", "0 0 1 90 3C 64\n", 1)
