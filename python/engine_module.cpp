@@ -147,14 +147,15 @@ bool to_event(Runtime::State& st, PyObject* obj, engine::Event& e, std::vector<u
         if (is == 0) PyErr_Format(PyExc_TypeError, "expected a MidiEvent, not %s", Py_TYPE(obj)->tp_name);
         return false;
     }
-    auto get = [&](int field, long& out) {
-        Ref v(PyObject_GetAttr(obj, st.field_names[field].p));
+    using S = Runtime::State;
+    auto get = [&](S::Slot field, long& out) {
+        Ref v(get_slot(st.slots[field].p, obj));
         if (!v) return false;
         out = PyLong_AsLong(v.p);
         return !(out == -1 && PyErr_Occurred());
     };
     long type, port, channel, data1, data2;
-    if (!get(0, type) || !get(1, port) || !get(2, channel) || !get(3, data1) || !get(4, data2)) return false;
+    if (!get(S::Type, type) || !get(S::Port, port) || !get(S::Channel, channel) || !get(S::Data1, data1) || !get(S::Data2, data2)) return false;
     e.type = static_cast<uint32_t>(type);
     e.port = static_cast<int32_t>(port);
     e.channel = static_cast<int32_t>(channel);
@@ -162,7 +163,7 @@ bool to_event(Runtime::State& st, PyObject* obj, engine::Event& e, std::vector<u
     e.data2 = static_cast<int32_t>(data2);
     sysex.clear();
     if (e.type == engine::SYSEX) {
-        Ref b(PyObject_GetAttr(obj, st.field_names[5].p));
+        Ref b(get_slot(st.slots[S::SysEx].p, obj));
         if (!b) return false;
         char* data;
         Py_ssize_t n;

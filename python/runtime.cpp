@@ -130,15 +130,18 @@ std::unique_ptr<Runtime> Runtime::start(const StartOptions& options, std::string
     Ref done(PyObject_CallOneArg(PyDict_GetItemString(boot.p, "_install"), sources.p));
     if (!done) return fail("mididings");
     s.takes_event = Ref(Py_NewRef(PyDict_GetItemString(boot.p, "_takes_event")));
-    const char* fields[] = {"type", "_port", "_channel", "data1", "data2", "_sysex"};
-    for (int i = 0; i < 6; ++i)
-        if (!(s.field_names[i] = Ref(PyUnicode_InternFromString(fields[i])))) return fail("names");
     s.event_module = Ref(PyImport_ImportModule("mididings.event"));
     if (!s.event_module) return fail("mididings.event");
     s.midi_event = Ref(PyObject_GetAttrString(s.event_module.p, "MidiEvent"));
-    s.raw = Ref(PyObject_GetAttrString(s.event_module.p, "_raw"));
+    if (!s.midi_event) return fail("mididings");
+    const char* slots[] = {"type", "_port", "_channel", "data1", "data2", "_sysex", "_frame"};
+    for (int i = 0; i < State::Slots; ++i) {
+        s.slots[i] = Ref(PyObject_GetAttrString(s.midi_event.p, slots[i]));
+        if (!s.slots[i] || !Py_TYPE(s.slots[i].p)->tp_descr_get || !Py_TYPE(s.slots[i].p)->tp_descr_set) return fail("MidiEvent slots");
+    }
+    s.empty_tuple = Ref(PyTuple_New(0));
     Ref package(PyImport_ImportModule("mididings"));
-    if (!s.midi_event || !s.raw || !package) return fail("mididings");
+    if (!package) return fail("mididings");
     s.namespace_ = Ref(PyDict_Copy(PyModule_GetDict(package.p)));
     if (!s.namespace_) return fail("namespace");
     PyDict_DelItemString(s.namespace_.p, "__name__");
@@ -150,9 +153,9 @@ std::unique_ptr<Runtime> Runtime::start(const StartOptions& options, std::string
 void Runtime::print_to_stderr(bool yes) { PySys_SetObject("stdout", PySys_GetObject(yes ? "stderr" : "__stdout__")); }
 
 Runtime::~Runtime() {
-    state_->mdc_module = {}, state_->event_module = {}, state_->midi_event = {}, state_->raw = {};
+    state_->mdc_module = {}, state_->event_module = {}, state_->midi_event = {}, state_->empty_tuple = {};
     state_->namespace_ = {}, state_->takes_event = {}, state_->syntax_helpers = {};
-    for (Ref& r : state_->field_names) r = {};
+    for (Ref& r : state_->slots) r = {};
     Py_FinalizeEx();
 }
 
@@ -257,6 +260,7 @@ Bound::~Bound() {
     if (state_.current == this) state_.current = nullptr;
     for (auto* v : {&callables_, &args_, &kwargs_})
         for (void* f : *v) Py_XDECREF(static_cast<PyObject*>(f));
+    Py_XDECREF(static_cast<PyObject*>(spare_event_));
 }
 
 void* Bound::invoke(int32_t instr, void* event) {
@@ -282,17 +286,29 @@ std::string Bound::where(int32_t instr) const {
     return fmt::format("{}:{}:{}", f.name(), lc.line, lc.col);
 }
 
+// The MidiEvent given to Python. The one given last is used again when nothing else kept it
+// (its reference count is back to ours alone): most functions return or drop their event.
 void* Bound::event_object(const engine::Event& ev) {
-    Ref args[7] = {Ref(PyLong_FromUnsignedLong(ev.type)), Ref(PyLong_FromLong(ev.port)), Ref(PyLong_FromLong(ev.channel)),
-                   Ref(PyLong_FromLong(ev.data1)), Ref(PyLong_FromLong(ev.data2)),
-                   Ref(PyBytes_FromStringAndSize(reinterpret_cast<const char*>(ev.sysex), ev.sysex ? ev.sysex_size : 0)),
-                   Ref(PyLong_FromUnsignedLongLong(ev.frame))};
-    PyObject* raw[7];
-    for (int i = 0; i < 7; ++i) {
-        if (!args[i]) return nullptr;
-        raw[i] = args[i].p;
+    auto* spare = static_cast<PyObject*>(spare_event_);
+    Ref e;
+    if (spare && Py_REFCNT(spare) == 1) {
+        e = Ref(Py_NewRef(spare));
+    } else {
+        auto* type = reinterpret_cast<PyTypeObject*>(state_.midi_event.p);
+        e = Ref(type->tp_new(type, state_.empty_tuple.p, nullptr));
+        if (!e) return nullptr;
+        Py_XDECREF(spare);
+        spare_event_ = Py_NewRef(e.p);
     }
-    return PyObject_Vectorcall(state_.raw.p, raw, 7, nullptr);
+    using S = Runtime::State;
+    PyObject* obj = e.p;
+    auto slot = [&](S::Slot s, PyObject* v) { return set_slot(state_.slots[s].p, obj, v); };
+    if (!slot(S::Type, PyLong_FromUnsignedLong(ev.type)) || !slot(S::Port, PyLong_FromLong(ev.port)) || !slot(S::Channel, PyLong_FromLong(ev.channel)) ||
+        !slot(S::Data1, PyLong_FromLong(ev.data1)) || !slot(S::Data2, PyLong_FromLong(ev.data2)) ||
+        !slot(S::SysEx, PyBytes_FromStringAndSize(reinterpret_cast<const char*>(ev.sysex), ev.sysex ? ev.sysex_size : 0)) ||
+        !slot(S::Frame, PyLong_FromUnsignedLongLong(ev.frame)))
+        return nullptr;
+    return std::exchange(e.p, nullptr);
 }
 
 bool Bound::failed(int32_t instr, const char* unit) {
@@ -336,7 +352,16 @@ bool Bound::process(int32_t instr, const engine::Event& in, engine::EventSink& o
     Ref result(static_cast<PyObject*>(invoke(instr, ev.p)));
     if (!result) return failed(instr, "Process");
     if (result.p == Py_None) return true;
-    std::vector<Ref> items;
+    if (Py_IS_TYPE(result.p, reinterpret_cast<PyTypeObject*>(state_.midi_event.p))) {  // one event: no list
+        engine::Event e;
+        if (sysex_.empty()) sysex_.resize(1);
+        if (!to_event(state_, result.p, e, sysex_[0])) return failed(instr, "Process");
+        e.frame = in.frame;
+        out.push(e);
+        return true;
+    }
+    std::vector<Ref>& items = items_;
+    items.clear();
     if (PyObject_IsInstance(result.p, state_.midi_event.p) == 1) {
         items.push_back(std::move(result));
     } else if (PyList_Check(result.p) || PyTuple_Check(result.p) || PyIter_Check(result.p)) {
@@ -349,13 +374,14 @@ bool Bound::process(int32_t instr, const engine::Event& in, engine::EventSink& o
                      Py_TYPE(result.p)->tp_name);
         return failed(instr, "Process");
     }
-    std::vector<engine::Event> events(items.size());
-    std::vector<std::vector<uint8_t>> sysex(items.size());
+    events_.resize(items.size());
+    if (sysex_.size() < items.size()) sysex_.resize(items.size());
     for (size_t i = 0; i < items.size(); ++i) {
-        if (!to_event(state_, items[i].p, events[i], sysex[i])) return failed(instr, "Process");
-        events[i].frame = in.frame;
+        if (!to_event(state_, items[i].p, events_[i], sysex_[i])) return failed(instr, "Process");
+        events_[i].frame = in.frame;
     }
-    for (const engine::Event& e : events) out.push(e);
+    for (const engine::Event& e : events_) out.push(e);
+    items.clear();
     return true;
 }
 

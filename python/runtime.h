@@ -19,6 +19,7 @@
 namespace mdc::python {
 
 class Bound;
+struct Ref;  // an owned PyObject* (runtime_state.h)
 
 struct StartOptions {};
 
@@ -113,6 +114,11 @@ private:
     engine::EngineInbox* inbox_ = nullptr;  // live
     bool in_process_ = false;               // inside a Process call (the engine's thread)
     std::vector<OwnedEvent> output_;
+    // Process's scratch, kept between calls: what the function returned, as events and bytes.
+    std::vector<Ref> items_;
+    std::vector<engine::Event> events_;
+    void* spare_event_ = nullptr;  // PyObject*: the MidiEvent made last (event_object)
+    std::vector<std::vector<uint8_t>> sysex_;
     uint64_t exceptions_ = 0;
 
     void* event_object(const engine::Event& ev);      // a new MidiEvent (PyObject*)

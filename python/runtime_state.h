@@ -28,6 +28,16 @@ struct Ref {  // an owned PyObject*
     explicit operator bool() const { return p != nullptr; }
 };
 
+// A slot of a MidiEvent through its descriptor: a new reference, or null with an exception set.
+inline PyObject* get_slot(PyObject* descriptor, PyObject* obj) { return Py_TYPE(descriptor)->tp_descr_get(descriptor, obj, nullptr); }
+// Sets a slot, stealing `value` (null: fails, with the exception of whatever made it).
+inline bool set_slot(PyObject* descriptor, PyObject* obj, PyObject* value) {
+    if (!value) return false;
+    int r = Py_TYPE(descriptor)->tp_descr_set(descriptor, obj, value);
+    Py_DECREF(value);
+    return r == 0;
+}
+
 inline std::string fetch_error_text() {  // the pending exception as "Type: message"; clears it
     PyObject *t, *v, *tb;
     PyErr_Fetch(&t, &v, &tb);
@@ -50,11 +60,14 @@ struct Runtime::State {
     Ref mdc_module;     // _mdc
     Ref event_module;   // mididings.event
     Ref midi_event;     // mididings.event.MidiEvent
-    Ref raw;            // mididings.event._raw
     Ref namespace_;     // lambdas' globals: the names of `from mididings import *`
     Ref takes_event;    // _takes_event(f)
     Ref syntax_helpers;  // syntax.cpp's functions (check time), compiled on first use
-    Ref field_names[6];  // interned: type, _port, _channel, data1, data2, _sysex
+    // MidiEvent's slot descriptors (type, _port, _channel, data1, data2, _sysex, _frame): events
+    // are made and read through them directly, without attribute lookups.
+    enum Slot { Type, Port, Channel, Data1, Data2, SysEx, Frame, Slots };
+    Ref slots[Slots];
+    Ref empty_tuple;
     Bound* current = nullptr;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };

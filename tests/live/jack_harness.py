@@ -75,10 +75,11 @@ def parse_probe(out):
 
 
 def run_case(name, patch, script, expect, backend="jack-rt", ports=(1, 1), mdc_args=(), stop_after=None, probe_to=None,
-             kill_server_after=None, timeout=8, files=None, with_stdout=False):
-    """Starts a server, mdc on `patch` (beside `files`: {name: text}), the probe with `script`;
-    returns (sent, recv, mdc rc, mdc stderr), and mdc's stdout last when `with_stdout`."""
-    server = Server(name)
+             kill_server_after=None, timeout=8, files=None, with_stdout=False, server=None):
+    """Starts a server (or uses `server`), mdc on `patch` (beside `files`: {name: text}), the probe
+    with `script`; returns (sent, recv, mdc rc, mdc stderr), and mdc's stdout last when `with_stdout`."""
+    own_server = server is None
+    server = server or Server(name)
     tmp = tempfile.mkdtemp(prefix="mdc_jack_")
     client = f"mdc{TAG}{name}"
     write(f"{tmp}/patch.mdp", patch.replace("CLIENT", client))
@@ -110,7 +111,8 @@ def run_case(name, patch, script, expect, backend="jack-rt", ports=(1, 1), mdc_a
         mdc.kill()
         mout, merr = mdc.communicate()
         merr += "\n(mdc hung and was killed)"
-    server.stop()
+    if own_server:
+        server.stop()
     sent, recv = parse_probe(pout)
     if perr.strip():
         print(f"  probe said: {perr.strip()}")

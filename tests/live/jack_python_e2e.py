@@ -58,7 +58,9 @@ run([Process(handlers.up) >> Process(handlers.with_fifth), Call(handlers.report)
 notes = [60, 61, 62, 64]
 script = "".join(f"{i * 4} 0 1 90 {n:02X} 64\n" for i, n in enumerate(notes))
 want_text = text_backend(PATCH, [to_text(1, f"90 {n:02X} 64") for n in notes], files={"handlers.py": HANDLERS})
-sent, recv, rc, err, out = run_case("process", PATCH, script, 11, backend="jack", files={"handlers.py": HANDLERS}, with_stdout=True)
+# One server for every case of this file (each case has its own client names).
+SERVER = Server("python")
+sent, recv, rc, err, out = run_case("process", PATCH, script, 11, backend="jack", files={"handlers.py": HANDLERS}, with_stdout=True, server=SERVER)
 got = [b for _, _, b in recv]
 notes_out = [b for b in got if b.startswith("90")]
 check(notes_out == [b for _, b in want_text if b.startswith("90")], f"Process live equals the text backend: {notes_out} vs {want_text}", exact=True)
@@ -75,7 +77,7 @@ run(scenes={1: Transpose(12), 2: Transpose(24) >> [Pass(), Call(handlers.scene_n
     control=Filter(PROGRAM) >> Call(handlers.switch), pre=~Filter(PROGRAM))
 """
 sent, recv, rc, err = run_case("switch", PATCH_SCENES, "0 0 1 90 3C 64\n1 0 1 C0 01\n40 0 1 90 3C 64\n", 3, backend="jack-rt",
-                               files={"handlers.py": HANDLERS})
+                               files={"handlers.py": HANDLERS}, server=SERVER)
 check([b for _, _, b in recv] == ["90 48 64", "90 54 64", "B0 09 02"], f"switch_scene() from a Call (jack-rt), current_scene() after it: {[b for _, _, b in recv]}", exact=True)
 check(rc == 0, f"switch: exit 0 (got {rc}: {err.strip()[-400:]})")
 
@@ -85,8 +87,8 @@ import handlers
 config(client_name='CLIENT')
 run([Pass(), Call(handlers.slow)])
 """
-burst = "".join(f"{i // 200} {i % 200} 1 90 {30 + i % 60:02X} 64\n" for i in range(5000))
-sent, recv, rc, err = run_case("full", PATCH_FULL, burst, 5000, backend="jack", files={"handlers.py": HANDLERS}, timeout=6)
+burst = "".join(f"{i // 100} {i % 100 * 2} 1 90 {30 + i % 60:02X} 64\n" for i in range(5000))
+sent, recv, rc, err = run_case("full", PATCH_FULL, burst, 5000, backend="jack", files={"handlers.py": HANDLERS}, timeout=6, server=SERVER)
 check(len(recv) == 5000, f"a slow Call does not hold the engine up: {len(recv)} of 5000 passed", exact=True)
 check("found the worker's queue full" in err, f"a full worker queue is reported: {err.strip()[-300:]}")
 check("queued Python calls not run at exit" in err, f"calls left at exit are counted: {err.strip()[-300:]}")
@@ -97,38 +99,38 @@ import handlers
 config(client_name='CLIENT')
 run([Pass(), Filter(NOTEON) >> KeyFilter(60) >> Call(thread=handlers.later)])
 """
-sent, recv, rc, err = run_case("thread", PATCH_THREAD, "0 0 1 90 3C 64\n2 0 1 90 3E 64\n", 3, backend="jack", files={"handlers.py": HANDLERS})
+sent, recv, rc, err = run_case("thread", PATCH_THREAD, "0 0 1 90 3C 64\n2 0 1 90 3E 64\n", 3, backend="jack", files={"handlers.py": HANDLERS}, server=SERVER)
 got = [b for _, _, b in recv]
 check(got == ["90 3C 64", "90 3E 64", "B0 0A 3C"], f"Call(thread=f) runs beside the engine: {got}", exact=True)
 
 
 # 5. --watch: an edit of the Python module is read again; the note held under the old program
 #    ends through it.
-def watch_case():
-    server = Server("pywatch")
+def watch_case(server):
     tmp = tempfile.mkdtemp(prefix="mdc_jack_")
     client = f"mdc{TAG}pywatch"
     write(f"{tmp}/patch.mdp", f"from mididings import *\nimport shift\nconfig(client_name='{client}')\nrun(Process(shift.f))\n")
     module = "def f(ev):\n    ev.note += %d\n    return ev\n"
     write(f"{tmp}/shift.py", module % 12)
-    write(f"{tmp}/script.txt", "0 0 1 90 3C 64\n400 0 1 80 3C 00\n410 0 1 90 3E 64\n")
+    # The first note at once, the edit ~2.5 s later, then (~4.3 s) the note-off and a new note.
+    write(f"{tmp}/script.txt", "0 0 1 90 3C 64\n800 0 1 80 3C 00\n810 0 1 90 3E 64\n")
     mdc = subprocess.Popen([MDC, "run", "--backend", "jack", "--watch", f"{tmp}/patch.mdp"], env=server.env,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    probe = subprocess.Popen([PROBE, "--name", f"probe{TAG}pywatch", "--script", f"{tmp}/script.txt", "--expect", "3", "--timeout", "8",
+    probe = subprocess.Popen([PROBE, "--name", f"probe{TAG}pywatch", "--script", f"{tmp}/script.txt", "--expect", "3", "--timeout", "10",
                               "--to", f"{client}:in_1", "--from", f"{client}:out_1"], env=server.env,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(1.0)
+    time.sleep(2.5)
     write(f"{tmp}/shift.py.tmp", module % 24)
     os.rename(f"{tmp}/shift.py.tmp", f"{tmp}/shift.py")
     pout, _ = probe.communicate(timeout=20)
     mdc.send_signal(signal.SIGINT)
     _, merr = mdc.communicate(timeout=10)
-    server.stop()
     recv = [b for _, _, b in parse_probe(pout)[1]]
     check(recv == ["90 48 64", "80 48 00", "90 56 64"], f"--watch reads the edited module; the held note ends through the old one: {recv}", exact=True)
     check("reloaded" in merr, f"--watch says it reloaded ({merr.strip()[-400:]})")
     check(mdc.returncode == 0, f"--watch with Python: exit 0 (got {mdc.returncode}: {merr.strip()[-600:]})")
 
 
-watch_case()
+watch_case(SERVER)
+SERVER.stop()
 finish()
