@@ -148,7 +148,11 @@ int OscInterface::on_message(const char* path, const char* types, void** argv_ra
     const int32_t off = self.config_.data_offset;
     std::string_view p(path);
     p.remove_prefix(std::strlen("/mididings/"));
-    auto arg = [&](int i) { return i < argc && types[i] == 'i' ? argv[i]->i : 0; };
+    auto arg = [&](int i) {  // liblo's arguments are only 4-byte aligned: copied out, not read through lo_arg
+        int32_t v = 0;
+        if (i < argc && types[i] == 'i') std::memcpy(&v, argv[i], sizeof v);
+        return v;
+    };
     if (p == "switch_scene") self.post_switch(arg(0) - off, argc > 1 ? arg(1) - off : -1);
     else if (p == "switch_subscene") self.post_switch(-1, arg(0) - off);
     else if (p == "prev_scene") self.step_scene(-1);
