@@ -1,7 +1,7 @@
 // `mdc run` on a live backend: picks the backend (command line, config, or the default rule of
 // PRODUCT.md section 3), builds the ALSA sequencer or JACK client from the patch's config and the
-// command line, and runs until Ctrl-C or SIGTERM (held notes released) or the backend goes away
-// (exit 69). Also `mdc ports`: the ports of the running system, to help write patterns.
+// command line, and runs until Ctrl-C, SIGTERM, Quit() or Restart() (held notes released) or the
+// backend goes away (exit 69). Also `mdc ports`: the ports of the running system, to help write patterns.
 #include <signal.h>
 #include <optional>
 #include <time.h>
@@ -18,6 +18,7 @@
 #include "python_setup.h"
 #include "drivers/live_mapping.h"
 #include "python/live_handlers.h"
+#include "run_extras.h"
 #include "drivers/alsa_driver.h"
 #include "drivers/jack_driver.h"
 #include "drivers/live_host.h"
@@ -54,7 +55,8 @@ std::vector<drivers::LivePort> live_ports(const std::vector<PortConfig>& ports, 
 
 }  // namespace
 
-int run_live(PythonSession& python, std::unique_ptr<Compilation> compilation, engine::Program program_in, const RunArgs& args, std::string backend) {
+int run_live(PythonSession& python, std::unique_ptr<Compilation> compilation, engine::Program program_in, const RunArgs& args, std::string backend,
+             drivers::RunControl::Action& action) {
     const Config config = compilation->checked.config;
     if (backend.empty()) {  // the default rule
         if (has_alsa_sequencer()) backend = "alsa";
@@ -144,12 +146,15 @@ int run_live(PythonSession& python, std::unique_ptr<Compilation> compilation, en
     style.out_ports.clear();
     for (const drivers::LivePort& p : live.in_ports) style.in_ports.push_back(p.name);
     for (const drivers::LivePort& p : live.out_ports) style.out_ports.push_back(p.name);
+    RunExtras extras(config.data_offset);
+    if (int code = open_run_extras(first->compilation->checked, inbox, static_cast<uint32_t>(live.out_ports.size()), extras); code != exit_ok) return code;
     drivers::LiveHost host(style, args.trace, config.silent);
     std::optional<drivers::LiveMapping> mapping;
     if (!table.empty()) {
         mapping.emplace(table, static_cast<uint32_t>(live.in_ports.size()));
         host.set_tap(&drivers::LiveMapping::tap, &*mapping);
     }
+    host.set_control(&extras.control);
     engine::EngineOptions options;
     options.bound_out_ports = true;
     options.clock = driver->clock();
@@ -160,11 +165,16 @@ int run_live(PythonSession& python, std::unique_ptr<Compilation> compilation, en
     if (handlers) worker.emplace(*handlers, *mapping, inbox);
     if (!config.silent)
         fmt::print(stderr, "mdc: running as {}{}; Ctrl-C stops\n", driver->describe(), args.watch ? ", reloading the patch when it changes" : "");
+    extras.start();
     host.start();
     if (worker) worker->start();
     watcher.start(engines);
     const timespec poll{0, 10'000'000};
-    int code = driver->run(engines, inbox, host, [&] { return sigtimedwait(&signals, nullptr, &poll) > 0; });
+    // Ctrl-C, SIGTERM, Quit() and Restart() stop the same way: the driver releases held notes.
+    int code = driver->run(engines, inbox, host, [&] {
+        return sigtimedwait(&signals, nullptr, &poll) > 0 || extras.control.requested() != drivers::RunControl::Action::None;
+    });
+    action = extras.control.requested();
     watcher.stop();  // no engine is freed after this
     host.stop();
     if (worker) worker->stop();

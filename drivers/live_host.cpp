@@ -29,6 +29,7 @@ engine::Hooks LiveHost::hooks(const engine::Program& program, PythonCalls* pytho
     h.context = &contexts_.back();
     h.enqueue = &LiveHost::enqueue;
     h.notice = &LiveHost::notice;
+    h.scene_changed = &LiveHost::scene_changed;
     if (python) h.process = &LiveHost::process;
     if (tap_) h.tap = &LiveHost::tap;
     return h;
@@ -60,6 +61,11 @@ bool LiveHost::push(Work& w, const engine::Event* e) {
 bool LiveHost::enqueue(void* context, const engine::Deferred& d) {
     auto& c = *static_cast<Context*>(context);
     LiveHost& self = *c.host;
+    if (d.kind == engine::Deferred::Kind::Quit || d.kind == engine::Deferred::Kind::Restart) {
+        // One atomic operation; the main thread polls it and stops the driver.
+        if (self.control_) self.control_->request(d.kind == engine::Deferred::Kind::Quit ? RunControl::Action::Quit : RunControl::Action::Restart);
+        return true;
+    }
     Work w;
     w.kind = Work::Kind::Deferred;
     w.deferred = d.kind;
@@ -81,6 +87,16 @@ void LiveHost::notice(void* context, std::string_view message) {
     Work w;
     w.kind = Work::Kind::Notice;
     w.notice = message.data();  // the engine's notices are static, NUL-terminated text
+    self.push(w, nullptr);
+}
+
+void LiveHost::scene_changed(void* context, int32_t scene, int32_t subscene) {
+    LiveHost& self = *static_cast<Context*>(context)->host;
+    if (!self.control_) return;
+    Work w;
+    w.kind = Work::Kind::Scene;
+    w.event.data1 = scene;
+    w.event.data2 = subscene;
     self.push(w, nullptr);
 }
 
@@ -169,13 +185,19 @@ bool LiveHost::calls_python(const Work& w) {
     using K = engine::Deferred::Kind;
     if (w.kind != Work::Kind::Deferred) return false;
     if (w.deferred == K::Call || w.deferred == K::CallThread) return true;
-    return (w.deferred == K::System || w.deferred == K::PrintString) && (w.program->code[static_cast<size_t>(w.instr)].flags & 1);
+    const engine::Instr& in = w.program->code[static_cast<size_t>(w.instr)];
+    if (w.deferred == K::SendOsc) return in.e > 0;
+    return (w.deferred == K::System || w.deferred == K::PrintString) && (in.flags & 1);
 }
 
 void LiveHost::handle(Work& w) {
     w.event.sysex = sysex_.read(w.event.sysex_size);
     if (w.kind == Work::Kind::Notice) {
         fmt::print(stderr, "mdc: {}\n", w.notice);
+        return;
+    }
+    if (w.kind == Work::Kind::Scene) {
+        if (control_) control_->scene_changed(w.event.data1, w.event.data2);
         return;
     }
     if (w.kind == Work::Kind::Trace) {
@@ -211,8 +233,16 @@ void LiveHost::handle(Work& w) {
         if (!commands_.start(command)) fmt::print(stderr, "mdc: warning: System('{}') could not start the shell\n", command);
         return;
     }
+    case K::SendOsc: {
+        if (!control_) return;
+        std::vector<OscValue> values;  // what its Python functions of the event return
+        if (in.e > 0 && !(w.python && w.python->osc_values(w.instr, w.event, values))) return;
+        control_->send_osc(program, w.instr, w.event, in.e > 0 ? &values : nullptr);
+        return;
+    }
     case K::Call: w.python->call(w.instr, w.event); return;
     case K::CallThread: call_on_own_thread(w.python, w.instr, w.event); return;
+    case K::Quit: case K::Restart: return;  // flagged on the realtime side
     }
 }
 

@@ -1,10 +1,11 @@
 // The live side of the engine's hooks and of reporting: the realtime thread hands Print(),
-// Print(string=...), System(), Call() work, Sanitize's notices and --trace records to
-// fixed-capacity lock-free queues (SysEx bytes beside them) and wakes one worker thread at most
-// once per cycle; the worker prints, starts commands, runs the Python calls in order (Call(thread=)
-// each on a thread of its own), and reports what the realtime side counted (drops, invalid input,
-// overflows). Process runs where the engine runs, through the PythonCalls given for its program
-// (never in jack-rt, which refuses it). Nothing here blocks, locks or allocates on the realtime side.
+// Print(string=...), System(), Call() and SendOSC work, scene changes, Sanitize's notices and
+// --trace records to fixed-capacity lock-free queues (SysEx bytes beside them) and wakes one worker
+// thread at most once per cycle; the worker prints, starts commands, runs the Python calls in order
+// (Call(thread=) each on a thread of its own), sends OSC, tells RunControl of scene changes, and
+// reports what the realtime side counted (drops, invalid input, overflows). Process runs where the
+// engine runs, through the PythonCalls given for its program (never in jack-rt, which refuses it).
+// Nothing here blocks, locks or allocates on the realtime side.
 #pragma once
 
 #include <semaphore.h>
@@ -24,6 +25,7 @@
 #include "engine/sysex_chunks.h"
 #include "print_format.h"
 #include "python_calls.h"
+#include "run_control.h"
 #include "shell_command.h"
 
 namespace mdc::drivers {
@@ -53,6 +55,8 @@ public:
     LiveCounters& counters() { return counters_; }
     // The mapping lines' tap for every engine made after this call (drivers/live_mapping.h).
     void set_tap(void (*fn)(void* context, const engine::Event& in, engine::EventSink& out), void* context) { tap_ = fn, tap_context_ = context; }
+    // Where Quit/Restart requests, SendOSC and scene changes go (before start(); none: ignored).
+    void set_control(RunControl* control) { control_ = control; }
 
     // Realtime side.
     void trace_in(const engine::Event& e) { if (trace_) trace(false, e); }
@@ -66,13 +70,13 @@ public:
 
 private:
     struct Work {
-        enum class Kind : uint8_t { Deferred, Notice, Trace } kind = Kind::Deferred;
+        enum class Kind : uint8_t { Deferred, Notice, Trace, Scene } kind = Kind::Deferred;
         engine::Deferred::Kind deferred = engine::Deferred::Kind::Print;
         const engine::Program* program = nullptr;
         PythonCalls* python = nullptr;
         int32_t instr = 0;
         bool out = false;              // trace: an output event
-        engine::Event event;           // its SysEx bytes travel in sysex_
+        engine::Event event;           // its SysEx bytes travel in sysex_ (Scene: data1, data2)
         const char* notice = nullptr;  // static text
     };
 
@@ -89,6 +93,7 @@ private:
     static bool process(void* self, int32_t instr, const engine::Event& in, engine::EventSink& out);
     static void notice(void* self, std::string_view message);
     static void tap(void* self, const engine::Event& in, engine::EventSink& out);
+    static void scene_changed(void* self, int32_t scene, int32_t subscene);
 
     struct Context {  // what an engine's hooks point to
         LiveHost* host;
@@ -115,6 +120,7 @@ private:
     std::vector<CallThread> call_threads_;  // the worker's
     void (*tap_)(void*, const engine::Event&, engine::EventSink&) = nullptr;
     void* tap_context_ = nullptr;
+    RunControl* control_ = nullptr;
 };
 
 }  // namespace mdc::drivers

@@ -1,4 +1,5 @@
-// Offline hooks: Print, System and Sanitize's notices, inline (see offline_host.h).
+// Offline hooks: Print, System, SendOSC, Quit/Restart requests, scene changes and Sanitize's
+// notices, inline (see offline_host.h).
 #include "offline_host.h"
 
 #include <fmt/format.h>
@@ -16,6 +17,7 @@ engine::Hooks OfflineHost::hooks() {
     h.enqueue = &OfflineHost::enqueue;
     h.notice = &OfflineHost::notice;
     if (mapping_) h.tap = &OfflineHost::tap;
+    h.scene_changed = &OfflineHost::scene_changed;
     return h;
 }
 
@@ -52,8 +54,25 @@ bool OfflineHost::enqueue(void* self_ptr, const engine::Deferred& work) {
         self.system(in.flags & 1 ? text : self.program_.strings[static_cast<size_t>(in.a)]);
         return true;
     case K::Call: case K::CallThread: return self.python_ && self.python_->call(work.instr, work.event);
+    case K::SendOsc: return self.send_osc(work);
+    case K::Quit: case K::Restart:
+        if (self.control_) self.control_->request(work.kind == K::Quit ? RunControl::Action::Quit : RunControl::Action::Restart);
+        return true;
     }
     return false;
+}
+
+bool OfflineHost::send_osc(const engine::Deferred& work) {
+    if (!control_) return true;
+    const engine::Instr& in = program_.code[static_cast<size_t>(work.instr)];
+    std::vector<OscValue> values;
+    if (in.e > 0 && !(python_ && python_->osc_values(work.instr, work.event, values))) return false;
+    return control_->send_osc(program_, work.instr, work.event, in.e > 0 ? &values : nullptr);
+}
+
+void OfflineHost::scene_changed(void* self_ptr, int32_t scene, int32_t subscene) {
+    auto& self = *static_cast<OfflineHost*>(self_ptr);
+    if (self.control_) self.control_->scene_changed(scene, subscene);
 }
 
 void OfflineHost::notice(void* self_ptr, std::string_view message) {

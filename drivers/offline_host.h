@@ -11,8 +11,10 @@
 
 #include "engine/engine.h"
 #include "mapping_table.h"
+#include "osc_out.h"
 #include "print_format.h"
 #include "python_calls.h"
+#include "run_control.h"
 #include "shell_command.h"
 
 namespace mdc::drivers {
@@ -32,6 +34,9 @@ public:
     void set_python(PythonCalls* python) { python_ = python; }  // before hooks(); none: Python calls fail
     // Mapping lines (before hooks()): MIDI to MIDI inline, values for handlers to `handlers`.
     void set_mapping(MappingInput* input, HandlerCalls* handlers) { mapping_ = input, handlers_ = handlers; }
+    // `mdc run`: where Quit/Restart requests, SendOSC and scene changes go. None (`mdc test`,
+    // convert): SendOSC, Quit and Restart only consume their events.
+    void set_control(RunControl* control) { control_ = control; }
 
 private:
     const engine::Program& program_;
@@ -42,11 +47,14 @@ private:
     PythonCalls* python_ = nullptr;
     MappingInput* mapping_ = nullptr;
     HandlerCalls* handlers_ = nullptr;
+    RunControl* control_ = nullptr;
 
     static bool process(void* self, int32_t instr, const engine::Event& in, engine::EventSink& out);
     static bool enqueue(void* self, const engine::Deferred& work);
     static void notice(void* self, std::string_view message);
     static void tap(void* self, const engine::Event& in, engine::EventSink& out);
+    static void scene_changed(void* self, int32_t scene, int32_t subscene);
+    bool send_osc(const engine::Deferred& work);
     void system(const std::string& command);
 };
 

@@ -5,8 +5,10 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "engine/engine.h"
+#include "osc_out.h"
 
 namespace mdc::drivers {
 
@@ -17,6 +19,8 @@ public:
     virtual bool process(int32_t instr, const engine::Event& in, engine::EventSink& out) = 0;  // Process(f)
     virtual bool call(int32_t instr, const engine::Event& ev) = 0;                             // Call(f), Call(thread=f)
     virtual bool text(int32_t instr, const engine::Event& ev, std::string& out) = 0;          // System(f), Print(string=f)
+    // SendOSC's Python functions of the event: their values, in order.
+    virtual bool osc_values(int32_t, const engine::Event&, std::vector<OscValue>&) { return false; }
 };
 
 }  // namespace mdc::drivers

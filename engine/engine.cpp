@@ -115,6 +115,7 @@ void Engine::run_scene_switch(uint64_t frame) {
     current_ = target;
     published_slot_.store(target, std::memory_order_relaxed);
     run_switch_patch(program_.scenes[static_cast<size_t>(current_)].init, frame);
+    if (hooks_.scene_changed) hooks_.scene_changed(hooks_.context, scene, subscene);
 }
 
 std::span<const Event> Engine::start() {

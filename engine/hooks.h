@@ -13,9 +13,10 @@ namespace mdc::engine {
 
 class EventSink;
 
-// Work that leaves the engine: Call, System, Print (both forms), in event order.
+// Work that leaves the engine: Call, System, Print (both forms), SendOSC, and the requests to quit
+// or restart mdc, in event order.
 struct Deferred {
-    enum class Kind : uint8_t { Call, CallThread, System, Print, PrintString } kind = Kind::Call;
+    enum class Kind : uint8_t { Call, CallThread, System, Print, PrintString, SendOsc, Quit, Restart } kind = Kind::Call;
     int32_t instr = 0;  // the instruction (its operands name the callable, string or Print name)
     Event event;        // a copy; its SysEx bytes stay valid only during the enqueue call
 };
@@ -30,6 +31,9 @@ struct Hooks {
     // Mapping lines: sees every input event before the control patch; what it pushes leaves after
     // the scene path's output (sanitized, no post patch).
     void (*tap)(void* context, const Event& in, EventSink& out) = nullptr;
+    // The scene (raw numbers) is now `scene`, `subscene`: after the initial scene starts and after
+    // each switch. Called on the engine's thread; must not block (OSCInterface, MemorizeScene).
+    void (*scene_changed)(void* context, int32_t scene, int32_t subscene) = nullptr;
     // A message about a dropped event ("invalid note number, event discarded"); static text.
     void (*notice)(void* context, std::string_view message) = nullptr;
 };

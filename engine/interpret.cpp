@@ -82,6 +82,9 @@ void Engine::run(int32_t index, uint32_t begin) {
     case OpCode::System: run_deferred(index, begin, Deferred::Kind::System, true); return;
     case OpCode::Print: run_deferred(index, begin, Deferred::Kind::Print, false); return;
     case OpCode::PrintString: run_deferred(index, begin, Deferred::Kind::PrintString, false); return;
+    case OpCode::SendOsc: run_deferred(index, begin, Deferred::Kind::SendOsc, true); return;
+    case OpCode::Quit: run_deferred(index, begin, Deferred::Kind::Quit, true); return;
+    case OpCode::Restart: run_deferred(index, begin, Deferred::Kind::Restart, true); return;
     default: return;  // single-event instructions ran above
     }
 }

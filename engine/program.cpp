@@ -153,6 +153,20 @@ std::string operands(const Program& p, const Instr& in) {
     case OpCode::Process: case OpCode::Call: case OpCode::System: case OpCode::PrintString:
         return fmt::format("{}{}{}", p.strings[static_cast<size_t>(in.a)], (in.op == OpCode::Call && (in.flags & 1)) ? " (thread)" : "",
                            (in.op == OpCode::Process || in.op == OpCode::Call) && in.b > 0 ? " args=" + p.strings[static_cast<size_t>(in.b - 1)] : "");
+    case OpCode::Restart: case OpCode::Quit: return "";
+    case OpCode::SendOsc: {
+        std::string out = fmt::format("{} {}", p.strings[static_cast<size_t>(in.a)], p.strings[static_cast<size_t>(in.b)]);
+        for (int32_t k = 0; k < in.d; ++k) {
+            const auto tag = static_cast<char>(p.ints[static_cast<size_t>(in.c + 2 * k)]);
+            const int32_t v = p.ints[static_cast<size_t>(in.c + 2 * k + 1)];
+            if (tag == 'e') out += fmt::format(" {}", field_name(v));
+            else if (tag == 'p') out += fmt::format(" python[{}]", v);
+            else if (v >= 0) out += fmt::format(" {}:{}", tag, p.strings[static_cast<size_t>(v)]);
+            else out += fmt::format(" {}", tag);
+        }
+        if (in.e > 0) out += " python=" + p.strings[static_cast<size_t>(in.e - 1)];
+        return out;
+    }
     case OpCode::Print: {
         static constexpr std::string_view modes[] = {"", " portnames=in", " portnames=out"};
         return fmt::format("{}{}", in.a >= 0 ? "'" + p.strings[static_cast<size_t>(in.a)] + "'" : "", modes[in.b % 3]);

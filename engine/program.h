@@ -48,6 +48,9 @@ namespace mdc::engine {
     X(PedalToNoteoff, "notes.pedal", "a: state, b: ctrl, sub: 1 sostenuto")                              \
     X(LatchNotes, "notes.latch", "a: state, b: reset note (-1: none), flags: 1 polyphonic")               \
     X(Panic, "panic", "a: output ports (sent straight out, the event consumed)")                         \
+    X(Restart, "restart", "")                                                                            \
+    X(Quit, "quit", "")                                                                                  \
+    X(SendOsc, "send.osc", "a: target URL, b: path (strings), c: args (ints: tag, value pairs), d: count, e: Python values + 1") \
     X(Generate, "generate", "sub: type bit, a..d: port channel data1 data2 (SysEx: c bytes, d size), flags: which are EVENT_* fields") \
     X(Sanitize, "sanitize", "")                                                                          \
     X(SceneSwitch, "scene.switch", "a: number, flags: 1 EVENT_* field, 2 offset")                       \

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "osc_args.h"
 #include "python_literal.h"
 #include "engine/event_types.h"
 #include "engine/note_names.h"
@@ -212,6 +213,18 @@ Value Evaluator::call_unit(const UnitInfo& unit, Arguments args) {
     }
     if (unit.name == "Harmonize") return harmonize(values, span);
     if (!unit.stdlib_body.empty()) return call_stdlib(unit, std::move(values), span);
+    if (unit.name == "SendOSC") {
+        if (values[1].s.empty() || values[1].s[0] != '/') {
+            diags_.error(values[1].span, fmt::format("an OSC path starts with '/', got '{}'", values[1].s));
+            return Value::error(span);
+        }
+        if (!osc_arguments(values[2], diags_)) return Value::error(span);
+    }
+    if (unit.name == "OSCInterface" && values[0].is_int() && (values[0].i < 1 || values[0].i > 65535)) {
+        diags_.error(values[0].span, fmt::format("OSCInterface port {} is not a UDP port number (1..65535)", values[0].i))
+            .note("port=None runs no server: notifications only");
+        return Value::error(span);
+    }
     if ((unit.name == "Process" || unit.name == "Call") && ov.var_keywords &&
         !python_call_arguments(unit.name, values[values.size() - 2], values[values.size() - 1], span, diags_))
         return Value::error(span);
@@ -844,9 +857,16 @@ Value Evaluator::check_arg(ArgKind kind, const Value& v, const UnitInfo& unit, s
     case K::KeyColor:
         if (v.is(Value::Kind::Str) && (v.s == "black" || v.s == "white")) return v;
         return expect("'black' or 'white'");
-    case K::OscTarget:
-        if ((v.is_int() && v.i > 0 && v.i < 65536) || v.is(Value::Kind::Str)) return v;
-        return expect("an OSC port number or an address like 'osc.udp://host:port'");
+    case K::OscTarget:  // kept as written (osc_target_url gives the URL where it is used)
+        return osc_target_url(v, fmt::format("{} {}", unit.name, param), diags_) ? v : fail();
+    case K::OscTargets: {
+        std::vector<Value> targets;
+        for (const Value& x : v.is_sequence() && !v.is(Value::Kind::Tuple) ? v.elements() : std::vector<Value>{v}) {
+            if (!osc_target_url(x, fmt::format("{} {}", unit.name, param), diags_)) return fail();
+            targets.push_back(x);
+        }
+        return Value::list(std::move(targets), sp);
+    }
     case K::OscArgs: return v;
     }
     return v;

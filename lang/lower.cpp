@@ -3,6 +3,7 @@
 // 2.5) or, where the split-tables pass marked them, one Dispatch with a table per key value;
 // Init/Exit units and Output's init messages gather into their scene's init and exit patches.
 #include "lower.h"
+#include "osc_args.h"
 #include "python_literal.h"
 
 #include <algorithm>
@@ -86,6 +87,7 @@ private:
 
     int32_t node(ir::NodeId id);
     int32_t unit(const ir::Node& n);
+    int32_t send_osc(const std::vector<Value>& a, Span span);
     int32_t split(const ir::Node& n);
     int32_t dispatch(const ir::Node& n);
     int32_t dispatch(const DispatchTable& t, const std::vector<int32_t>& branches, Span s, bool dedup);
@@ -599,10 +601,49 @@ int32_t Lowerer::unit(const ir::Node& n) {
         in.flags = FORK_DEDUP;
         return emit(in, n.span);
     }
+    if (name == "Restart" || name == "Quit") return emit({name == "Restart" ? OpCode::Restart : OpCode::Quit}, n.span);
+    if (name == "SendOSC") return send_osc(a, n.span);
     diags_.error(n.span, fmt::format("the engine cannot run {} yet", name))
         .note("this unit of mididings.extra is checked, but not yet implemented natively; remove it to run the patch");
     failed_ = true;
     return emit({OpCode::Pass}, n.span);
+}
+
+// SendOSC(target, path, *args): the URL and path as strings, the data as (tag, value) pairs in
+// ints (constants' text in strings, -1: none; 'e': an EVENT_* field; 'p': the index into what the
+// Python function in e returns). Python functions of the event become one lambda that returns all
+// their values, so the Python layer binds one callable per instruction, as for Call.
+int32_t Lowerer::send_osc(const std::vector<Value>& a, Span span) {
+    Instr in{OpCode::SendOsc};
+    auto url = osc_target_url(a[0], "SendOSC target", diags_);  // checked at evaluation already
+    auto specs = osc_arguments(a[2], diags_);
+    in.a = string(url.value_or(""));
+    in.b = string(a[1].s);
+    if (!url || !specs) {
+        failed_ = true;
+        return emit({OpCode::Discard}, span);
+    }
+    in.c = static_cast<int32_t>(p_.ints.size());
+    in.d = static_cast<int32_t>(specs->size());
+    std::vector<std::string> python;
+    for (const OscArgSpec& s : *specs) {
+        p_.ints.push_back(static_cast<int32_t>(s.tag));
+        if (s.tag == 'e') p_.ints.push_back(s.field);
+        else if (s.tag == 'p') {
+            p_.ints.push_back(static_cast<int32_t>(python.size()));
+            const Value& f = s.callable;
+            python.push_back(f.is(Value::Kind::Lambda) ? fmt::format("({})(ev)", f.s)
+                                                       : fmt::format("__import__('importlib').import_module('{}').{}(ev)", f.s, f.s2));
+        } else if (s.tag == 'T' || s.tag == 'F' || s.tag == 'N' || s.tag == 'I') p_.ints.push_back(-1);
+        else p_.ints.push_back(string(s.text));
+    }
+    if (!python.empty()) {
+        p_.has_python = true;
+        std::string all = "lambda ev: [";
+        for (size_t i = 0; i < python.size(); ++i) all += (i ? ", " : "") + python[i];
+        in.e = string(all + "]") + 1;
+    }
+    return emit(in, span);
 }
 
 int32_t Lowerer::node(ir::NodeId id) {

@@ -314,8 +314,9 @@ std::vector<UnitInfo> build_table() {
                   "A hook that remembers the current scene in a file across runs."));
     t.push_back(X("OSCInterface",
                   {O("OSCInterface(port=56418, notify_ports=[56419])",
-                     {P("port", K::Int, integer(56418)), P("notify_ports", K::IntOrIntList, int_list("56419"))})},
-                  "A hook that lets OSC clients (livedings) switch scenes and query state."));
+                     {P("port", K::OptInt, integer(56418)), P("notify_ports", K::OscTargets, int_list("56419"))})},
+                  "A hook that lets OSC clients (livedings) switch scenes and query state, and notifies them of "
+                  "scene changes (port=None: notifications only)."));
     t.push_back(X("SendOSC", {Oargs("SendOSC(target, path, *args)", {P("target", K::OscTarget), P("path", K::Str)})},
                   "Sends an OSC message for each event; arguments may be functions of the event."));
     t.push_back(X("Panic", {O("Panic(bypass=True)", {P("bypass", K::Bool, boolean(true))})},
@@ -516,6 +517,7 @@ std::string_view arg_kind_description(ArgKind k) {
     case K::Voice: return "'highest', 'lowest' or a voice index";
     case K::KeyColor: return "'black' or 'white'";
     case K::OscTarget: return "an OSC port number or address";
+    case K::OscTargets: return "OSC port numbers or addresses";
     case K::OscArgs: return "OSC arguments";
     case K::IntOrIntList: return "an integer or a list of integers";
     }

@@ -85,6 +85,7 @@ enum class ArgKind : uint8_t {
     Voice,           // 'highest', 'lowest' or an index
     KeyColor,        // 'black' or 'white'
     OscTarget,       // port number or 'host:port' / 'osc.udp://host:port'
+    OscTargets,      // one OscTarget or a list of them
     OscArgs,         // values or functions of the event
     IntOrIntList,
 };

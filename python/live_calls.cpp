@@ -36,4 +36,9 @@ bool LiveCalls::text(int32_t instr, const engine::Event& ev, std::string& out) {
     return bound_->text(instr, ev, out);
 }
 
+bool LiveCalls::osc_values(int32_t instr, const engine::Event& ev, std::vector<drivers::OscValue>& out) {
+    GilHeld gil;
+    return bound_->osc_values(instr, ev, out);
+}
+
 }  // namespace mdc::python

@@ -46,6 +46,7 @@ public:
     bool process(int32_t instr, const engine::Event& in, engine::EventSink& out) override;
     bool call(int32_t instr, const engine::Event& ev) override;
     bool text(int32_t instr, const engine::Event& ev, std::string& out) override;
+    bool osc_values(int32_t instr, const engine::Event& ev, std::vector<drivers::OscValue>& out) override;
 
 private:
     std::unique_ptr<Bound> bound_;

@@ -232,9 +232,11 @@ std::unique_ptr<Bound> Runtime::bind(const engine::Program& program, const Sourc
     for (size_t i = 0; i < program.code.size(); ++i) {
         const engine::Instr& in = program.code[i];
         bool callable = in.op == engine::OpCode::Process || in.op == engine::OpCode::Call ||
-                        ((in.op == engine::OpCode::System || in.op == engine::OpCode::PrintString) && (in.flags & 1));
+                        ((in.op == engine::OpCode::System || in.op == engine::OpCode::PrintString) && (in.flags & 1)) ||
+                        (in.op == engine::OpCode::SendOsc && in.e > 0);
         if (!callable) continue;
-        const std::string& name = program.strings[static_cast<size_t>(in.a)];
+        // SendOSC: one lambda that returns the values of all its Python functions (lower.cpp).
+        const std::string& name = program.strings[static_cast<size_t>(in.op == engine::OpCode::SendOsc ? in.e - 1 : in.a)];
         const engine::SourceRef& ref = program.spans[i];
         Span at{ref.file, ref.begin, ref.end};
         Ref f = resolve(resolve, name, static_cast<int32_t>(i), at);
@@ -416,6 +418,60 @@ bool Bound::call(int32_t instr, const engine::Event& ev) {
         result = Ref(static_cast<PyObject*>(invoke(instr, e.p)));
     }
     return result ? true : failed(instr, "Call");
+}
+
+// SendOSC's Python values converted as pyliblo's send() does: True/False/None, int ('i', or 'h'
+// beyond 32 bits), float ('f'), str ('s'), bytes ('b'), and (typetag, value) tuples.
+bool Bound::osc_values(int32_t instr, const engine::Event& ev, std::vector<drivers::OscValue>& out) {
+    auto* f = static_cast<PyObject*>(callables_[static_cast<size_t>(instr)]);
+    Ref e(static_cast<PyObject*>(event_object(ev)));
+    if (!e) return failed(instr, "SendOSC");
+    Ref result(PyObject_CallOneArg(f, e.p));
+    if (!result || !PyList_Check(result.p)) return failed(instr, "SendOSC");
+    out.clear();
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(result.p); ++k) {
+        PyObject* x = PyList_GET_ITEM(result.p, k);
+        drivers::OscValue v;
+        char tag = 0;
+        if (PyTuple_Check(x) && PyTuple_GET_SIZE(x) == 2 && PyUnicode_Check(PyTuple_GET_ITEM(x, 0)) &&
+            PyUnicode_GetLength(PyTuple_GET_ITEM(x, 0)) == 1) {
+            tag = static_cast<char>(PyUnicode_ReadChar(PyTuple_GET_ITEM(x, 0), 0));
+            x = PyTuple_GET_ITEM(x, 1);
+        }
+        if (x == Py_True || x == Py_False || x == Py_None) v.tag = x == Py_True ? 'T' : x == Py_False ? 'F' : 'N';
+        else if (PyLong_Check(x)) {
+            int overflow = 0;
+            v.i = PyLong_AsLongLongAndOverflow(x, &overflow);
+            if (overflow) {
+                PyErr_SetString(PyExc_OverflowError, "an OSC integer has at most 64 bits");
+                return failed(instr, "SendOSC");
+            }
+            v.tag = v.i >= INT32_MIN && v.i <= INT32_MAX ? 'i' : 'h';
+            v.d = static_cast<double>(v.i);
+        } else if (PyFloat_Check(x)) {
+            v.tag = 'f';
+            v.d = PyFloat_AS_DOUBLE(x);
+            v.i = static_cast<int64_t>(v.d);
+        } else if (PyUnicode_Check(x)) {
+            v.tag = 's';
+            const char* utf8 = PyUnicode_AsUTF8(x);
+            if (!utf8) return failed(instr, "SendOSC");
+            v.text = utf8;
+        } else if (PyBytes_Check(x)) {
+            v.tag = 'b';
+            v.text.assign(PyBytes_AS_STRING(x), static_cast<size_t>(PyBytes_GET_SIZE(x)));
+        } else {
+            PyErr_Format(PyExc_TypeError, "SendOSC cannot send a %s", Py_TYPE(x)->tp_name);
+            return failed(instr, "SendOSC");
+        }
+        if (tag) {  // an explicit type: convert the value
+            if (tag == 'f' || tag == 'd') v.d = v.tag == 'i' || v.tag == 'h' ? static_cast<double>(v.i) : v.d;
+            else if (tag == 'i' || tag == 'h' || tag == 'c') v.i = v.tag == 'f' ? static_cast<int64_t>(v.d) : v.i;
+            v.tag = tag;
+        }
+        out.push_back(std::move(v));
+    }
+    return true;
 }
 
 bool Bound::text(int32_t instr, const engine::Event& ev, std::string& out) {

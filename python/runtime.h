@@ -89,6 +89,7 @@ public:
     bool process(int32_t instr, const engine::Event& in, engine::EventSink& out) override;
     bool call(int32_t instr, const engine::Event& ev) override;
     bool text(int32_t instr, const engine::Event& ev, std::string& out) override;
+    bool osc_values(int32_t instr, const engine::Event& ev, std::vector<drivers::OscValue>& out) override;
 
     // Used by the _mdc module.
     struct OwnedEvent {

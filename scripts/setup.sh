@@ -7,6 +7,7 @@ packages=(
   graphviz
   libjack-jackd2-dev jackd2
   libasound2-dev
+  liblo-dev liblo-tools  # OSC (SendOSC, OSCInterface); the OSC tests use oscsend and oscdump
   libpython3-dev  # the embedded CPython (python/, through pkg-config python3-embed)
   qemu-system-x86 busybox-static cpio kmod  # the ALSA end-to-end tests boot a small QEMU guest
   # the tests' own needs: mido (python3-mido) checks converted MIDI files, openttd-openmsx

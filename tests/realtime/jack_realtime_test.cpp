@@ -8,6 +8,7 @@
 // With Python in the patch (Call on the worker; Process on the engine thread in buffered mode) it
 // also interposes the ways a thread takes CPython's lock (PyGILState_Ensure, PyEval_RestoreThread,
 // PyEval_AcquireThread): none may happen inside the callback, while thousands happen elsewhere.
+// The patch also uses SendOSC, Quit() and Restart(), whose realtime side only queues and flags.
 // Its own executable (the replacements must not touch other tests); normal build only.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
@@ -20,10 +21,12 @@
 #include <fcntl.h>
 #include <jack/jack.h>
 #include <jack/midiport.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -227,10 +230,21 @@ void run_mode(bool realtime, python::Runtime* runtime = nullptr) {
         python_branches = realtime ? ", Filter(NOTEON) >> Call(rt_handlers.count)"
                                    : ", Filter(NOTEON) >> Call(rt_handlers.count), Filter(CTRL) >> Process(rt_handlers.up)";
     }
+    // SendOSC, Quit() and Restart() on the pedal: the realtime side only queues and flags them.
+    const int osc_socket = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_in bound{};
+    bound.sin_family = AF_INET;
+    bound.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t bound_size = sizeof bound;
+    REQUIRE(bind(osc_socket, reinterpret_cast<sockaddr*>(&bound), sizeof bound) == 0);
+    REQUIRE(getsockname(osc_socket, reinterpret_cast<sockaddr*>(&bound), &bound_size) == 0);
+    const std::string osc_port = std::to_string(ntohs(bound.sin_port));
     auto c = compile_source(folder + "/rt.mdp", std::string("from mididings import *\n") + (with_python ? "import rt_handlers\n" : "") +
                                       "config(in_ports=2, out_ports=2)\n"
                                       "run(scenes={1: [Transpose(12) >> Velocity(multiply=0.8), KeySplit('c3', Channel(2), Channel(3)), "
-                                      "ChannelSplit({1: Port(2), 2: Discard(), None: Pass()})" + python_branches + "],\n"
+                                      "ChannelSplit({1: Port(2), 2: Discard(), None: Pass()}), "
+                                      "CtrlFilter(64) >> [SendOSC(" + osc_port + ", '/pedal', EVENT_CHANNEL, EVENT_VALUE, 'x'), Quit(), Restart()]" +
+                                      python_branches + "],\n"
                                       "            2: [Filter(NOTE) % Transpose(-12), CtrlFilter(64) >> CtrlMap(64, 65), SysExFilter('\\xf0\\x7d') >> Port(2)]},\n"
                                       "    control=Filter(PROGRAM) >> SceneSwitch(), pre=~Filter(PROGRAM))\n");
     REQUIRE_MESSAGE(c->diags.error_count() == 0, render_all(c->diags, c->sources));
@@ -263,6 +277,13 @@ void run_mode(bool realtime, python::Runtime* runtime = nullptr) {
         py.released.emplace();
     }
     drivers::LiveHost host({}, false, true);
+    drivers::RunControl control(1);
+    struct Scenes final : drivers::SceneListener {
+        std::atomic<uint64_t> changes{0};
+        void scene_changed(int32_t, int32_t) override { changes.fetch_add(1); }
+    } scenes;
+    control.add_listener(&scenes);
+    host.set_control(&control);
     engine::Engine engine(*r.program, host.hooks(*r.program, py.calls.get()));
     if (py.calls) py.calls->bound().attach(&engine);
     drivers::EngineSwap engines(&engine, 2);
@@ -354,6 +375,12 @@ void run_mode(bool realtime, python::Runtime* runtime = nullptr) {
     else CHECK(receiver.from_inbox.load() + host.counters().dropped_output.load() >= posted_outputs.load());
     CHECK(receiver.from_inbox.load() > 0);
     CHECK(engine.stats().input > 10000);
+    // The worker heard of the scene switches, sent the pedal's OSC messages; Quit() came first.
+    CHECK(scenes.changes.load() > 10);
+    CHECK(control.requested() == drivers::RunControl::Action::Quit);
+    char message[256];
+    CHECK(recv(osc_socket, message, sizeof message, MSG_DONTWAIT) > 0);
+    close(osc_socket);
     if (with_python) {
         INFO("GIL taken " << gil_taken.load() << " times, " << callback_gil.load() << " inside the callback; Python calls dropped "
              << host.counters().dropped_deferred.load());
