@@ -20,3 +20,5 @@ echo
 ./build/mdc_convert_bench --runs 7 --mdc build/mdc
 echo
 ./build/mdc_handler_bench --runs 7
+echo
+./build/mdc_python_bench --runs 7
