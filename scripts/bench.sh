@@ -21,4 +21,4 @@ echo
 echo
 ./build/mdc_handler_bench --runs 7
 echo
-./build/mdc_python_bench --runs 7
+./build/mdc_python_bench --runs 7 bench/extra_native.mdp bench/extra_python.mdp
