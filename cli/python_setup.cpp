@@ -50,6 +50,7 @@ std::unique_ptr<python::Bound> PythonSession::bind(const Compilation& c, const e
     options.config = c.checked.config;
     options.output_event = output_event;
     options.fresh_modules = fresh_modules;
+    options.names = c.checked.python_names;
     DiagSink diags;
     std::unique_ptr<python::Bound> bound = runtime_->bind(program, c.sources, options, diags);
     if (!bound) {

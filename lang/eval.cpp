@@ -116,6 +116,7 @@ void Evaluator::exec_import(const ast::Import& s, Span) {
         m.s = n.alias.empty() ? top : n.dotted;
         m.s2 = *path;
         bind(n.alias.empty() ? top : n.alias, m);
+        out_.python_names.emplace_back(n.alias.empty() ? top : n.alias, m.s);
     }
 }
 
@@ -186,6 +187,7 @@ void Evaluator::exec_from_import(const ast::FromImport& s, Span) {
         f.s = s.module;
         f.s2 = n.dotted;
         bind(n.alias.empty() ? n.dotted : n.alias, f);
+        out_.python_names.emplace_back(n.alias.empty() ? n.dotted : n.alias, s.module + "." + n.dotted);
     }
 }
 

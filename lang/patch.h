@@ -150,6 +150,9 @@ struct CheckedPatch {
     std::vector<PythonInstance> instances;
     std::vector<MappingLine> mappings;
     std::vector<std::string> python_modules;  // resolved paths of imported Python modules
+    // What the patch's Python imports bind, as a Python script would: name -> "module" (import)
+    // or "module.name" (from-import). Lambdas see these names, as they do in a mididings script.
+    std::vector<std::pair<std::string, std::string>> python_names;
 };
 
 }  // namespace mdc

@@ -182,6 +182,19 @@ std::unique_ptr<Bound> Runtime::bind(const engine::Program& program, const Sourc
         }
     }
     if (options.fresh_modules) forget_modules(options.paths);
+    // The names the patch imported, where its lambdas look them up (a failed import is reported
+    // where a unit names the module).
+    for (const auto& [name, target] : options.names) {
+        size_t dot = target.rfind('.');
+        Ref m(PyImport_ImportModule(target.c_str()));
+        if (!m && dot != std::string::npos) {  // module.name: a name in a module
+            PyErr_Clear();
+            Ref module(PyImport_ImportModule(target.substr(0, dot).c_str()));
+            if (module) m = Ref(PyObject_GetAttrString(module.p, target.substr(dot + 1).c_str()));
+        }
+        if (m) PyDict_SetItemString(state_->namespace_.p, name.c_str(), m.p);
+        PyErr_Clear();
+    }
     // A callable's text: lambda source, "module.name", or "PerChannel:" and the factory's text.
     // Null after reporting the error at `at`.
     auto resolve = [&](auto& self, const std::string& name, int32_t instr, Span at) -> Ref {

@@ -30,6 +30,8 @@ struct BindOptions {
     Config config;                 // data_offset, port names
     bool output_event = true;      // false: output_event() raises (convert has no place for it)
     bool fresh_modules = false;    // re-import the modules from `paths` (--watch after an edit)
+    // The patch's imports (CheckedPatch::python_names), given to its lambdas.
+    std::vector<std::pair<std::string, std::string>> names;
 };
 
 class Runtime {
