@@ -968,8 +968,6 @@ Value Evaluator::build_unit_patch(const UnitInfo& unit, int overload, std::vecto
     if (n == "Init" || n == "Exit") p->children.push_back(args[0].patch);
     if (n == "OutputTemplate") p->children = {nullptr, nullptr};  // patches chained before and after it
     if (n == "FloatingKeySplit") p->children = {args[2].patch, args[3].patch};
-    if (n == "VoiceSplit")
-        for (const Value& x : *args[0].items) p->children.push_back(x.patch);
     p->kind = Patch::Kind::Unit;
     p->args = std::move(args);
     return patch_value(p);

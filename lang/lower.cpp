@@ -573,20 +573,6 @@ int32_t Lowerer::unit(const ir::Node& n) {
         return emit(in, n.span);
     }
     if (name == "VoiceFilter") return emit(voice_filter_instr(a[0], a[1], a[2], tracked_ports(n.in)), n.span);
-    if (name == "VoiceSplit") {
-        // mididings' definition: Fork([VoiceFilter(v) >> patch for each patch]), the voices 0, 1, ...
-        // with the last patch on the highest voice, or (fallback='lowest') 0, then -(n-1) .. -1.
-        const auto count = static_cast<int32_t>(n.children.size());
-        const bool lowest = a[1].is(Value::Kind::Str) && a[1].s == "lowest";
-        const int32_t ports = tracked_ports(n.in);
-        std::vector<int32_t> branches;
-        for (int32_t i = 0; i < count; ++i) {
-            const int32_t v = lowest ? (i == 0 ? 0 : i - count) : (i == count - 1 ? -1 : i);
-            const int32_t filter = emit(voice_filter_instr(Value::integer(v), a[2], a[3], ports), n.span);
-            branches.push_back(group(OpCode::Chain, {filter, node(n.children[static_cast<size_t>(i)])}, n.span));
-        }
-        return group(OpCode::Fork, branches, n.span, true);
-    }
     if (name == "FloatingKeySplit") {
         std::vector<int32_t> branches = {node(n.children[0]), node(n.children[1])};
         in.op = OpCode::FloatingKeySplit;

@@ -190,7 +190,7 @@ EventSet transfer(const Patch& p, const EventSet& in) {
     } else if (n == "CtrlToSysEx") {
         out.types = in.types | SYSEX;  // CtrlFilter(ctrl) % Process(...): other events pass
     } else if (n == "LatchNotes" || n == "MakeMonophonic" || n == "LimitPolyphony" || n == "VoiceFilter" ||
-               n == "VoiceSplit" || n == "PedalToNoteoff") {
+               n == "PedalToNoteoff") {
         if (in.types & NOTEON) out.types |= NOTEOFF;  // released, stolen or retriggered notes
         if (n == "MakeMonophonic" && (in.types & NOTEOFF)) out.types |= NOTEON;  // a held note retriggered
         if (n == "PedalToNoteoff" && (in.types & CTRL)) out.types |= NOTEOFF;    // pedal-up releases notes

@@ -341,12 +341,14 @@ std::vector<UnitInfo> build_table() {
                   "Keeps one voice of the chords played on each port and channel (0 lowest, -1 highest); a new note "
                   "changes the voice's note only within time seconds of its note-on (always for 'highest' and "
                   "'lowest', or with retrigger)."));
-    t.push_back(X("VoiceSplit",
+    UnitInfo voice_split = X("VoiceSplit",
                   {O("VoiceSplit(patches, fallback='highest', time=0.1, retrigger=False)",
                      {P("patches", K::Patches), P("fallback", K::Voice, text("highest")), P("time", K::Number, real(0.1)),
                       P("retrigger", K::Bool, boolean(false))})},
                   "Sends each voice of a chord to its own patch: a fork of VoiceFilter(voice) >> patch, the last "
-                  "patch (or with fallback='lowest' the first) taking what the other voices cannot."));
+                  "patch (or with fallback='lowest' the first) taking what the other voices cannot.");
+    voice_split.stdlib_body = "VoiceSplit";  // stdlib/voice_split.mdp
+    t.push_back(voice_split);
     // What each unit does to event types (mididings.md 2.4-2.11): filters' applies-to sets and
     // whether other types pass, the types modifiers act on, generators' output, consumers.
     using namespace engine;
