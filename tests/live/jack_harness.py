@@ -43,12 +43,17 @@ class Server:
     def __init__(self, name):
         self.name = f"srv{TAG}{name}"
         env = dict(os.environ, JACK_NO_START_SERVER="1")
-        self.proc = subprocess.Popen(["jackd", "-S", "-n", self.name, "-d", "dummy", "-r", "48000", "-p", str(PERIOD)],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
         self.env = dict(env, JACK_DEFAULT_SERVER=self.name)
-        for _ in range(250):
+        argv = ["jackd", "-S", "-n", self.name, "-d", "dummy", "-r", "48000", "-p", str(PERIOD)]
+        self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        starts = 1
+        for _ in range(1500):  # up to 30 s: a loaded machine (sanitizer builds in parallel) starts jackd slowly
             if subprocess.run(["jack_lsp"], env=self.env, capture_output=True).returncode == 0:
                 return
+            if self.proc.poll() is not None and starts < 3:  # jackd gave up (another server was closing): again
+                time.sleep(0.5)
+                self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+                starts += 1
             time.sleep(0.02)
         raise RuntimeError("jackd did not start")
 

@@ -73,7 +73,7 @@ class Server:
         self.proc = subprocess.Popen(["jackd", "-S", "-n", self.name, "-d", "dummy", "-r", "48000", "-p", "256"],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
         self.env = dict(env, JACK_DEFAULT_SERVER=self.name)
-        for _ in range(250):
+        for _ in range(1500):  # up to 30 s: a loaded machine (sanitizer builds in parallel) starts jackd slowly
             if subprocess.run(["jack_lsp"], env=self.env, capture_output=True).returncode == 0:
                 return
             time.sleep(0.02)
