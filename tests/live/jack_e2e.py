@@ -11,7 +11,7 @@ import subprocess
 import tempfile
 import time
 
-from jack_harness import (EXACT, MDC, PERIOD, PROBE, TAG, TIMING, Server, check, finish, parse_probe, run_case, text_backend,
+from jack_harness import (MDC, PERIOD, PROBE, TAG, TIMING, Server, check, finish, parse_probe, run_case, text_backend,
                           write)
 from midi_text import to_text
 

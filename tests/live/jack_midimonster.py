@@ -12,6 +12,8 @@ import sys
 import tempfile
 import time
 
+from jack_harness import Server  # a private jackd with the dummy driver
+
 MDC, PROBE = sys.argv[1], sys.argv[2]
 TAG = f"mm{os.getpid()}"
 failures = []
@@ -65,24 +67,6 @@ def check(cond, what):
         failures.append(what)
         print(f"FAIL {what}", flush=True)
 
-
-class Server:
-    def __init__(self, name):
-        self.name = f"srv{TAG}{name}"
-        env = dict(os.environ, JACK_NO_START_SERVER="1")
-        self.proc = subprocess.Popen(["jackd", "-S", "-n", self.name, "-d", "dummy", "-r", "48000", "-p", "256"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        self.env = dict(env, JACK_DEFAULT_SERVER=self.name)
-        for _ in range(1500):  # up to 30 s: a loaded machine (sanitizer builds in parallel) starts jackd slowly
-            if subprocess.run(["jack_lsp"], env=self.env, capture_output=True).returncode == 0:
-                return
-            time.sleep(0.02)
-        raise RuntimeError("jackd did not start")
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(5)
 
 
 def run_case(name, script, expect, backend, timeout=6):

@@ -6,7 +6,6 @@ private JACK dummy server, driven by mdc_jack_probe. Every UDP port is one the k
 out as free, so parallel runs do not collide.
   usage: osc_e2e.py MDC [--jack PROBE]
 """
-import glob
 import os
 import socket
 import subprocess
@@ -14,6 +13,8 @@ import sys
 import tempfile
 import threading
 import time
+
+from jack_harness import Server  # a private jackd with the dummy driver
 
 MDC = sys.argv[1]
 PROBE = sys.argv[sys.argv.index("--jack") + 1] if "--jack" in sys.argv else None
@@ -272,25 +273,7 @@ with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
 # 7. On JACK (jack and jack-rt): SendOSC from the engine's worker (its Python function under the
 #    GIL there, also with jack-rt), OSCInterface switching scenes
 #    and /quit, Quit() releasing held notes, Restart().
-class Server:
-    def __init__(self, name):
-        self.name = f"osc{TAG}{name}"
-        env = dict(os.environ, JACK_NO_START_SERVER="1")
-        self.proc = subprocess.Popen(["jackd", "-S", "-n", self.name, "-d", "dummy", "-r", "48000", "-p", "256"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        self.env = dict(env, JACK_DEFAULT_SERVER=self.name)
-        for _ in range(1500):  # up to 30 s: a loaded machine (sanitizer builds in parallel) starts jackd slowly
-            if subprocess.run(["jack_lsp"], env=self.env, capture_output=True).returncode == 0:
-                return
-            time.sleep(0.02)
-        raise RuntimeError("jackd did not start")
 
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(5)
-        for f in glob.glob(f"/dev/shm/jack_sem.*_{self.name}_*"):
-            os.remove(f)
 
 
 def probe(server, client, name, script, expect, timeout=5):
