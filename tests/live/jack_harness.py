@@ -6,6 +6,7 @@ pass/fail tally. Imported by jack_e2e.py and jack_python_e2e.py.
 import glob
 import os
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
@@ -46,17 +47,28 @@ class Server:
         env = dict(os.environ, JACK_NO_START_SERVER="1")
         self.env = dict(env, JACK_DEFAULT_SERVER=self.name)
         argv = ["jackd", "-S", "-n", self.name, "-d", "dummy", "-r", "48000", "-p", str(PERIOD)]
-        self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        self.log = tempfile.NamedTemporaryFile(prefix=f"jackd_{self.name}_", suffix=".log", delete=False)
+        self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT, env=env)
         starts = 1
-        for _ in range(1500):  # up to 30 s: a loaded machine (sanitizer builds in parallel) starts jackd slowly
+        deadline = time.monotonic() + 30  # a loaded machine (sanitizer builds in parallel) starts jackd slowly
+        while time.monotonic() < deadline:
             if subprocess.run(["jack_lsp"], env=self.env, capture_output=True).returncode == 0:
                 return
-            if self.proc.poll() is not None and starts < 3:  # jackd gave up (another server was closing): again
+            if self.proc.poll() is not None and starts < 3:  # jackd gave up: say why, and try again
+                print(f"jackd {self.name} exited ({self.proc.returncode}): {self.said()}; {registry()}", flush=True)
+                if "Too many servers" in self.said():
+                    print(f"reclaimed the registry slots of dead servers: {reclaim_dead_slots()}", flush=True)
                 time.sleep(0.5)
-                self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+                self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT, env=env)
                 starts += 1
             time.sleep(0.02)
-        raise RuntimeError("jackd did not start")
+        raise RuntimeError(f"jackd did not start (exit {self.proc.poll()}): {self.said()}\n{registry()}")
+
+    def said(self):
+        """The last lines jackd printed, without its banner."""
+        with open(self.log.name, errors="replace") as f:
+            lines = [l.rstrip() for l in f if l.strip() and not l.startswith(("Copyright", "jackdmp", "This is free", "under certain"))]
+        return " | ".join(lines[-8:])
 
     def stop(self):
         if self.proc.poll() is None:
@@ -65,6 +77,41 @@ class Server:
         # What clients of a server that went away leave behind (their semaphores).
         for f in glob.glob(f"/dev/shm/jack_sem.*_{self.name}_*"):
             os.remove(f)
+        os.remove(self.log.name)
+
+
+def registry_slots():
+    """JACK's shared registry of servers: [(offset of the slot, pid, name)] for the used ones of its 8."""
+    with open("/dev/shm/jack-shm-registry", "rb") as f:
+        data = f.read()
+    hdr_len = struct.unpack_from("<I", data, 16)[0]  # magic, protocol, type, size, then hdr_len
+    slot = (hdr_len - 24) // 8
+    used = []
+    for i in range(8):
+        pid = struct.unpack_from("<i", data, 24 + i * slot)[0]
+        if pid:
+            used.append((24 + i * slot, pid, data[28 + i * slot:24 + (i + 1) * slot].split(b"\0")[0].decode(errors="replace")))
+    return used
+
+
+def registry():
+    """What the registry lists, for a failure message."""
+    try:
+        slots = registry_slots()
+    except OSError as e:
+        return f"no JACK registry: {e}"
+    return "JACK registry: " + (", ".join(f"{n} (pid {p}{'' if os.path.exists(f'/proc/{p}') else ', dead'})" for _, p, n in slots) or "empty")
+
+
+def reclaim_dead_slots():
+    """jackd never reclaims the slot of a server of another name that died without closing (jack2's
+    jack_register_server): after 8 such deaths no server starts. Frees those slots; returns how many."""
+    dead = [off for off, pid, _ in registry_slots() if not os.path.exists(f"/proc/{pid}")]
+    with open("/dev/shm/jack-shm-registry", "r+b") as f:
+        for off in dead:
+            f.seek(off)
+            f.write(b"\0" * 4)
+    return len(dead)
 
 
 def write(path, text):
