@@ -211,7 +211,6 @@ Value Evaluator::call_unit(const UnitInfo& unit, Arguments args) {
             .with_help("LimitPolyphony(1) plays one note at a time; to drop every note use ~Filter(NOTE)");
         return Value::error(span);
     }
-    if (unit.name == "Harmonize") return harmonize(values, span);
     if (!unit.stdlib_body.empty()) return call_stdlib(unit, std::move(values), span);
     if (unit.name == "SendOSC") {
         if (values[1].s.empty() || values[1].s[0] != '/') {
@@ -821,6 +820,10 @@ Value Evaluator::check_arg(ArgKind kind, const Value& v, const UnitInfo& unit, s
         if (v.is_sequence()) {
             for (const Value& x : *v.items)
                 if (!x.is_int() || x.as_int() < 0 || x.as_int() > 11) return expect("a scale name or a list of semitones 0..11");
+            if (v.items->empty()) {
+                diags_.error(sp, "a scale needs at least one note").with_help("for example [0, 2, 4, 5, 7, 9, 11]");
+                return fail();
+            }
             return v;
         }
         return expect("a scale name or a list of semitones 0..11");
@@ -842,11 +845,11 @@ Value Evaluator::check_arg(ArgKind kind, const Value& v, const UnitInfo& unit, s
             diags_.error(x.span, fmt::format("an interval is a number or a name like 'third', got {}", what_is(x)));
             return false;
         };
-        if (v.is_sequence()) {
+        if (v.is_sequence()) {  // always a list: one voice per interval
             for (const Value& x : *v.items) if (!ok_one(x)) return fail();
-            return v;
+            return Value::list(*v.items, sp);
         }
-        return ok_one(v) ? v : fail();
+        return ok_one(v) ? Value::list({v}, sp) : fail();
     }
     case K::NonHarmonic:
         if (v.is(Value::Kind::Str) && (v.s == "below" || v.s == "above" || v.s == "skip" || v.s == "same")) return v;

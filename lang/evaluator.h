@@ -127,7 +127,6 @@ private:
     std::optional<int> offset_number(const Value& v, int count, std::string_view what);
     std::optional<std::string> sysex_bytes(const Value& v, bool partial);
     std::optional<std::string> manufacturer_bytes(const Value& v);
-    Value harmonize(const std::vector<Value>& args, Span span);  // eval_harmonize.cpp
 
     // eval_builtins.cpp
     void install_builtins();

@@ -295,11 +295,13 @@ std::vector<UnitInfo> build_table() {
                   "the highest note of the lower region and the lowest of the upper one (notes released less than "
                   "hold_time seconds ago count), at most margin_* beyond the thresholds; note-offs follow their "
                   "note-ons; other events go to both patches."));
-    t.push_back(X("Harmonize",
-                  {O("Harmonize(tonic, scale, interval, non_harmonic='below')",
-                     {P("tonic", K::Tonic), P("scale", K::Scale), P("interval", K::Interval),
-                      P("non_harmonic", K::NonHarmonic, text("below"))})},
-                  "Adds diatonic harmony voices in a key and scale."));
+    UnitInfo harmonize = X("Harmonize",
+                           {O("Harmonize(tonic, scale, interval, non_harmonic='below')",
+                              {P("tonic", K::Tonic), P("scale", K::Scale), P("interval", K::Interval),
+                               P("non_harmonic", K::NonHarmonic, text("below"))})},
+                           "Adds diatonic harmony voices in a key and scale.");
+    harmonize.stdlib_body = "Harmonize";  // stdlib/harmonize.mdp
+    t.push_back(harmonize);
     t.push_back(X("AutoRestart",
                   {O("AutoRestart(modules=True, filenames=[])", {P("modules", K::Bool, boolean(true)), P("filenames", K::Any, {D::EmptyList})})},
                   "A hook that restarts when files change (mdc: use `mdc run --watch`)."));

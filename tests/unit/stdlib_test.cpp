@@ -4,6 +4,7 @@
 // note at the use in the patch.
 #include <doctest/doctest.h>
 
+#include <map>
 #include <string>
 
 #include <fmt/format.h>
@@ -43,4 +44,24 @@ TEST_CASE("a diagnostic inside a stdlib body points into <stdlib>/ and to the us
     CHECK(diags.error_count() == 1);
     CHECK_MESSAGE(text.find("<stdlib>/key_color.mdp:2:12: error: unknown name 'KeyFiltr'") != std::string::npos, text);
     CHECK_MESSAGE(text.find("t.mdp:3:5") != std::string::npos, text);  // in this use of 'KeyColorFilter'
+}
+
+TEST_CASE("the stdlib files share one namespace: no name is defined in two of them") {
+    SourceSet sources;
+    DiagSink diags;
+    std::map<std::string, std::string> defined_in;
+    for (const StdlibFile& f : stdlib_files()) {
+        ast::Module m = parse_module(sources, sources.add(std::string(stdlib_prefix) + std::string(f.name), std::string(f.text)), diags);
+        REQUIRE_MESSAGE(diags.error_count() == 0, render_all(diags, sources));
+        for (const ast::Stmt& s : m.body) {
+            std::vector<std::string> names;
+            if (const auto* d = std::get_if<ast::Def>(&s.node)) names.push_back(d->name);
+            if (const auto* a = std::get_if<ast::Assign>(&s.node)) names = a->targets;
+            for (const std::string& n : names) {
+                auto [it, fresh] = defined_in.emplace(n, std::string(f.name));
+                CHECK_MESSAGE((fresh || it->second == f.name), fmt::format("'{}' is defined in {} and in {}", n, it->second, f.name));
+            }
+        }
+    }
+    CHECK(defined_in.count("Harmonize") == 1);
 }
