@@ -145,16 +145,21 @@ PyModuleDef mdc_module_def = {PyModuleDef_HEAD_INIT, "_mdc", "mdc's engine, for 
 }  // namespace
 
 bool to_event(Runtime::State& st, PyObject* obj, engine::Event& e, std::vector<uint8_t>& sysex) {
-    int is = PyObject_IsInstance(obj, st.midi_event.p);
+    int is = Py_IS_TYPE(obj, reinterpret_cast<PyTypeObject*>(st.midi_event.p)) ? 1 : PyObject_IsInstance(obj, st.midi_event.p);
     if (is <= 0) {
         if (is == 0) PyErr_Format(PyExc_TypeError, "expected a MidiEvent, not %s", Py_TYPE(obj)->tp_name);
         return false;
     }
     using S = Runtime::State;
+    auto slot = [&](S::Slot field) {  // borrowed; null (with AttributeError) when never set
+        PyObject* v = slot_at(obj, st.slot_offset[field]);
+        if (!v) PyErr_Format(PyExc_AttributeError, "MidiEvent has no value for '%s'", S::slot_names[field]);
+        return v;
+    };
     auto get = [&](S::Slot field, long& out) {
-        Ref v(get_slot(st.slots[field].p, obj));
+        PyObject* v = slot(field);
         if (!v) return false;
-        out = PyLong_AsLong(v.p);
+        out = PyLong_AsLong(v);
         return !(out == -1 && PyErr_Occurred());
     };
     long type, port, channel, data1, data2;
@@ -166,11 +171,11 @@ bool to_event(Runtime::State& st, PyObject* obj, engine::Event& e, std::vector<u
     e.data2 = static_cast<int32_t>(data2);
     sysex.clear();
     if (e.type == engine::SYSEX) {
-        Ref b(get_slot(st.slots[S::SysEx].p, obj));
+        PyObject* b = slot(S::SysEx);
         if (!b) return false;
         char* data;
         Py_ssize_t n;
-        if (PyBytes_AsStringAndSize(b.p, &data, &n) < 0) return false;
+        if (PyBytes_AsStringAndSize(b, &data, &n) < 0) return false;
         sysex.assign(reinterpret_cast<uint8_t*>(data), reinterpret_cast<uint8_t*>(data) + n);
     }
     e.sysex = sysex.empty() ? nullptr : sysex.data();

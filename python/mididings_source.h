@@ -94,7 +94,7 @@ def _property(types, field, name, offset=False):
 
 class MidiEvent(object):
     """A MIDI event as mididings' MidiEvent: port, channel and program use data_offset."""
-    __slots__ = ('type', '_port', '_channel', 'data1', 'data2', '_sysex', '_frame')
+    __slots__ = ('type', '_port', '_channel', 'data1', 'data2', '_sysex')
 
     def __init__(self, type, port=None, channel=None, data1=0, data2=0, sysex=None):
         if not isinstance(type, int) or type <= 0 or type & (type - 1):
@@ -105,7 +105,6 @@ class MidiEvent(object):
         self.data1 = data1
         self.data2 = data2
         self._sysex = _sysex_bytes(sysex) if sysex is not None else b''
-        self._frame = 0
 
     def _no_attribute(self, name):
         raise AttributeError("MidiEvent type '%s' has no attribute '%s'" % (self._type_name(), name))
@@ -151,14 +150,9 @@ class MidiEvent(object):
 
     def copy(self):
         e = MidiEvent.__new__(MidiEvent)
-        e.type, e._port, e._channel, e.data1, e.data2, e._sysex, e._frame = \
-            self.type, self._port, self._channel, self.data1, self.data2, self._sysex, self._frame
+        e.type, e._port, e._channel, e.data1, e.data2, e._sysex = \
+            self.type, self._port, self._channel, self.data1, self.data2, self._sysex
         return e
-
-def _raw(type, port, channel, data1, data2, sysex, frame):
-    e = MidiEvent.__new__(MidiEvent)
-    e.type, e._port, e._channel, e.data1, e.data2, e._sysex, e._frame = type, port, channel, data1, data2, sysex, frame
-    return e
 
 def NoteOnEvent(port, channel, note, velocity):
     return MidiEvent(NOTEON, port, channel, note, velocity)

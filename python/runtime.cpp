@@ -7,6 +7,8 @@
 #include "mididings_source.h"
 #include "runtime_state.h"
 
+#include <structmember.h>  // T_OBJECT_EX, READONLY: what a slot descriptor holds
+
 namespace mdc::python {
 
 namespace {
@@ -143,10 +145,12 @@ std::unique_ptr<Runtime> Runtime::start(const StartOptions& options, std::string
     if (!s.event_module) return fail("mididings.event");
     s.midi_event = Ref(PyObject_GetAttrString(s.event_module.p, "MidiEvent"));
     if (!s.midi_event) return fail("mididings");
-    const char* slots[] = {"type", "_port", "_channel", "data1", "data2", "_sysex", "_frame"};
     for (int i = 0; i < State::Slots; ++i) {
-        s.slots[i] = Ref(PyObject_GetAttrString(s.midi_event.p, slots[i]));
-        if (!s.slots[i] || !Py_TYPE(s.slots[i].p)->tp_descr_get || !Py_TYPE(s.slots[i].p)->tp_descr_set) return fail("MidiEvent slots");
+        Ref d(PyObject_GetAttrString(s.midi_event.p, State::slot_names[i]));
+        if (!d || !Py_IS_TYPE(d.p, &PyMemberDescr_Type)) return fail("MidiEvent slots");
+        const PyMemberDef* member = reinterpret_cast<PyMemberDescrObject*>(d.p)->d_member;
+        if (member->type != T_OBJECT_EX || (member->flags & READONLY)) return fail("MidiEvent slots");
+        s.slot_offset[i] = member->offset;
     }
     s.empty_tuple = Ref(PyTuple_New(0));
     Ref package(PyImport_ImportModule("mididings"));
@@ -164,7 +168,6 @@ void Runtime::print_to_stderr(bool yes) { PySys_SetObject("stdout", PySys_GetObj
 Runtime::~Runtime() {
     state_->mdc_module = {}, state_->event_module = {}, state_->midi_event = {}, state_->empty_tuple = {};
     state_->namespace_ = {}, state_->takes_event = {}, state_->syntax_helpers = {};
-    for (Ref& r : state_->slots) r = {};
     Py_FinalizeEx();
 }
 
@@ -338,11 +341,10 @@ void* Bound::event_object(const engine::Event& ev) {
     }
     using S = Runtime::State;
     PyObject* obj = e.p;
-    auto slot = [&](S::Slot s, PyObject* v) { return set_slot(state_.slots[s].p, obj, v); };
+    auto slot = [&](S::Slot s, PyObject* v) { return set_slot(obj, state_.slot_offset[s], v); };
     if (!slot(S::Type, PyLong_FromUnsignedLong(ev.type)) || !slot(S::Port, PyLong_FromLong(ev.port)) || !slot(S::Channel, PyLong_FromLong(ev.channel)) ||
         !slot(S::Data1, PyLong_FromLong(ev.data1)) || !slot(S::Data2, PyLong_FromLong(ev.data2)) ||
-        !slot(S::SysEx, PyBytes_FromStringAndSize(reinterpret_cast<const char*>(ev.sysex), ev.sysex ? ev.sysex_size : 0)) ||
-        !slot(S::Frame, PyLong_FromUnsignedLongLong(ev.frame)))
+        !slot(S::SysEx, PyBytes_FromStringAndSize(reinterpret_cast<const char*>(ev.sysex), ev.sysex ? ev.sysex_size : 0)))
         return nullptr;
     return std::exchange(e.p, nullptr);
 }

@@ -28,14 +28,15 @@ struct Ref {  // an owned PyObject*
     explicit operator bool() const { return p != nullptr; }
 };
 
-// A slot of a MidiEvent through its descriptor: a new reference, or null with an exception set.
-inline PyObject* get_slot(PyObject* descriptor, PyObject* obj) { return Py_TYPE(descriptor)->tp_descr_get(descriptor, obj, nullptr); }
+// A slot of a MidiEvent, at the offset its member descriptor gives (Runtime::State::slot_offset):
+// read and written in place, as CPython's own slot descriptors do, without their call.
+inline PyObject*& slot_at(PyObject* obj, Py_ssize_t offset) { return *reinterpret_cast<PyObject**>(reinterpret_cast<char*>(obj) + offset); }
 // Sets a slot, stealing `value` (null: fails, with the exception of whatever made it).
-inline bool set_slot(PyObject* descriptor, PyObject* obj, PyObject* value) {
+inline bool set_slot(PyObject* obj, Py_ssize_t offset, PyObject* value) {
     if (!value) return false;
-    int r = Py_TYPE(descriptor)->tp_descr_set(descriptor, obj, value);
-    Py_DECREF(value);
-    return r == 0;
+    PyObject* old = std::exchange(slot_at(obj, offset), value);
+    Py_XDECREF(old);
+    return true;
 }
 
 inline std::string fetch_error_text() {  // the pending exception as "Type: message"; clears it
@@ -63,10 +64,11 @@ struct Runtime::State {
     Ref namespace_;     // lambdas' globals: the names of `from mididings import *`
     Ref takes_event;    // _takes_event(f)
     Ref syntax_helpers;  // syntax.cpp's functions (check time), compiled on first use
-    // MidiEvent's slot descriptors (type, _port, _channel, data1, data2, _sysex, _frame): events
-    // are made and read through them directly, without attribute lookups.
-    enum Slot { Type, Port, Channel, Data1, Data2, SysEx, Frame, Slots };
-    Ref slots[Slots];
+    // Where MidiEvent's slots (type, _port, _channel, data1, data2, _sysex) are in its objects:
+    // events are made and read there directly, without attribute lookups or descriptor calls.
+    enum Slot { Type, Port, Channel, Data1, Data2, SysEx, Slots };
+    static constexpr const char* slot_names[Slots] = {"type", "_port", "_channel", "data1", "data2", "_sysex"};
+    Py_ssize_t slot_offset[Slots] = {};
     Ref empty_tuple;
     Bound* current = nullptr;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();

@@ -73,6 +73,11 @@ grep -q "^mdc: error: Process at .*/raises.mdp:4:5 raised an exception; the even
 grep -q "^ValueError: note 61 raises on purpose$" /tmp/mdc_cli_err.$$ && grep -q 'cli_handlers.py", line 12, in raises$' /tmp/mdc_cli_err.$$ \
   && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL Process raises: traceback"; }
 grep -q "^mdc: error: 1 Python call raised an exception; its event was dropped$" /tmp/mdc_cli_err.$$ && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL Process raises: summary"; }
+expect 65 "Process returns unreadable events" -- sh -c "printf 'NoteOnEvent(1, 1, 61, 100)\nNoteOnEvent(1, 1, 62, 100)\nNoteOnEvent(1, 1, 63, 100)\n' | '$mdc' run --backend text '$py/bad_events.mdp'"
+printf 'NoteOnEvent(1, 1, 63, 100)\n' | diff -u - /tmp/mdc_cli_out.$$ >/dev/null && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL Process returns unreadable events: the others go on"; cat /tmp/mdc_cli_out.$$; }
+grep -q "^AttributeError: MidiEvent has no value for 'type'$" /tmp/mdc_cli_err.$$ && grep -q "^TypeError: 'str' object cannot be interpreted as an integer$" /tmp/mdc_cli_err.$$ \
+  && grep -q "^mdc: error: 2 Python calls raised an exception; their events were dropped$" /tmp/mdc_cli_err.$$ \
+  && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL Process returns unreadable events: messages"; cat /tmp/mdc_cli_err.$$; }
 expect 65 "a module that fails to import" -- sh -c "echo 'NoteOnEvent(1, 1, 60, 100)' | '$mdc' run --backend text '$py/broken.mdp'"
 grep -q "broken.mdp:4:5: error: cannot import the Python module 'broken_module': RuntimeError: broken on purpose$" /tmp/mdc_cli_err.$$ \
   && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL a module that fails to import: message"; cat /tmp/mdc_cli_err.$$; }

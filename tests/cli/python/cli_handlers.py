@@ -16,3 +16,12 @@ def raises(ev):
 def shout(ev):
     print("python print on note %d" % ev.note)
     return ev
+
+
+def bad_events(ev):
+    """Note 61: an event never filled in; note 62: a note that is not a number; others pass."""
+    if ev.note == 61:
+        return MidiEvent.__new__(MidiEvent)
+    if ev.note == 62:
+        ev.data1 = "sixty-two"
+    return ev
