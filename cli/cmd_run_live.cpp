@@ -16,7 +16,6 @@
 #include "offline_setup.h"
 #include "patch_watcher.h"
 #include "python_setup.h"
-#include "drivers/live_mapping.h"
 #include "python/live_handlers.h"
 #include "run_extras.h"
 #include "drivers/alsa_driver.h"
@@ -103,8 +102,8 @@ int run_live(PythonSession& python, std::unique_ptr<Compilation> compilation, en
     } else if (args.watch && !python.unavailable().empty()) {  // an edit may add Python later
         fmt::print(stderr, "mdc: warning: Python did not start ({}); edits that call Python will not load\n", python.unavailable());
     }
-    // Mapping lines and MIDIMonster instances: the tap on the engine thread, handlers on their own
-    // worker (python/live_handlers.h). Loaded before anything runs: an import error or unresolved
+    // Mapping lines and MIDIMonster instances: the tap on the engine thread, handlers on the
+    // LiveHost's worker (python/live_handlers.h). Loaded before anything runs: an import error or unresolved
     // handler exits 65. With --watch the mapping lines stay those of the first patch.
     const drivers::MappingTable table(first->compilation->checked);
     std::unique_ptr<python::Handlers> handlers;
@@ -148,12 +147,11 @@ int run_live(PythonSession& python, std::unique_ptr<Compilation> compilation, en
     for (const drivers::LivePort& p : live.out_ports) style.out_ports.push_back(p.name);
     RunExtras extras(config.data_offset);
     if (int code = open_run_extras(first->compilation->checked, inbox, static_cast<uint32_t>(live.out_ports.size()), extras); code != exit_ok) return code;
+    std::optional<python::LiveHandlers> handler_guest;  // outlives the host, whose worker runs it
+    if (handlers) handler_guest.emplace(*handlers, inbox);
     drivers::LiveHost host(style, args.trace, config.silent);
-    std::optional<drivers::LiveMapping> mapping;
-    if (!table.empty()) {
-        mapping.emplace(table, static_cast<uint32_t>(live.in_ports.size()));
-        host.set_tap(&drivers::LiveMapping::tap, &*mapping);
-    }
+    if (!table.empty()) host.set_mapping(table, static_cast<uint32_t>(live.in_ports.size()));
+    if (handler_guest) host.set_guest(&*handler_guest);
     host.set_control(&extras.control);
     engine::EngineOptions options;
     options.bound_out_ports = true;
@@ -161,13 +159,10 @@ int run_live(PythonSession& python, std::unique_ptr<Compilation> compilation, en
     PatchWatcher watcher(args, std::move(first), host, options, python, inbox);
     engine::Engine& engine = watcher.first_engine();
     drivers::EngineSwap engines(&engine, static_cast<uint32_t>(live.in_ports.size()));
-    std::optional<python::LiveHandlers> worker;
-    if (handlers) worker.emplace(*handlers, *mapping, inbox);
     if (!config.silent)
         fmt::print(stderr, "mdc: running as {}{}; Ctrl-C stops\n", driver->describe(), args.watch ? ", reloading the patch when it changes" : "");
     extras.start();
     host.start();
-    if (worker) worker->start();
     watcher.start(engines);
     const timespec poll{0, 10'000'000};
     // Ctrl-C, SIGTERM, Quit() and Restart() stop the same way: the driver releases held notes.
@@ -176,8 +171,7 @@ int run_live(PythonSession& python, std::unique_ptr<Compilation> compilation, en
     });
     action = extras.control.requested();
     watcher.stop();  // no engine is freed after this
-    host.stop();
-    if (worker) worker->stop();
+    host.stop();  // the handlers' cleanup runs last on the worker
     const engine::EngineStats& st = engines.current().stats();
     if (st.overflow || st.sysex_overflow)
         fmt::print(stderr, "mdc: warning: {} events and {} SysEx messages did not fit the engine's buffers and were dropped\n", st.overflow,

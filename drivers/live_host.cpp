@@ -1,6 +1,7 @@
 // The live hooks and the worker thread (see live_host.h).
 #include "live_host.h"
 
+#include <pthread.h>
 #include <time.h>
 
 #include <algorithm>
@@ -31,13 +32,25 @@ engine::Hooks LiveHost::hooks(const engine::Program& program, PythonCalls* pytho
     h.notice = &LiveHost::notice;
     h.scene_changed = &LiveHost::scene_changed;
     if (python) h.process = &LiveHost::process;
-    if (tap_) h.tap = &LiveHost::tap;
+    if (mapping_) h.tap = &LiveHost::tap;
     return h;
 }
 
+// The mapping lines, on the realtime side: conversions and copies only.
 void LiveHost::tap(void* context, const engine::Event& in, engine::EventSink& out) {
     LiveHost& self = *static_cast<Context*>(context)->host;
-    self.tap_(self.tap_context_, in, out);
+    self.mapping_->route(in, [&](const MapTarget& t, double value) {
+        if (t.python) {
+            Work w;
+            w.kind = Work::Kind::Handler;
+            w.value = {t.instance, t.channel, value};
+            self.push(w, nullptr);
+            return;
+        }
+        engine::Event events[max_value_events];
+        const int n = value_to_events(t.midi, value, in.frame, events);
+        for (int i = 0; i < n; ++i) out.push(events[i]);
+    });
 }
 
 // The realtime side is the only producer: the room checked here can only grow until the enqueue.
@@ -147,21 +160,25 @@ void LiveHost::join_call_threads(bool all) {
 }
 
 void LiveHost::run_worker() {
+    pthread_setname_np(pthread_self(), "mdc-worker");  // shows in ps/top, and lets tests see where Python runs
+    if (guest_) guest_->start();
     Work w;
     for (;;) {
-        timespec until{};
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_nsec += 200'000'000;  // report counters at least five times a second
-        if (until.tv_nsec >= 1'000'000'000) {
-            until.tv_sec += 1;
-            until.tv_nsec -= 1'000'000'000;
+        const int sleep_ms = guest_ ? guest_->sleep_ms(200) : 200;  // report counters at least five times a second
+        if (sleep_ms > 0) {
+            timespec until{};
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_nsec += static_cast<long>(sleep_ms) * 1'000'000;
+            until.tv_sec += until.tv_nsec / 1'000'000'000;
+            until.tv_nsec %= 1'000'000'000;
+            sem_timedwait(&wake_, &until);
         }
-        sem_timedwait(&wake_, &until);
         while (!stopping_.load() && queue_.try_dequeue(w)) {
             handle(w);
-            report_counters();  // a slow Python call must not hold reports back
+            report_counters(false);  // a slow Python call must not hold reports back
         }
-        report_counters();
+        if (guest_ && !stopping_.load()) guest_->run_due();
+        report_counters(false);
         commands_.reap();
         if (stopping_.load()) {
             // What was queued still prints; Python calls are skipped (one may take long) and counted.
@@ -175,7 +192,8 @@ void LiveHost::run_worker() {
                 handle(w);
             }
             if (skipped) fmt::print(stderr, "mdc: {} queued Python call{} not run at exit\n", skipped, skipped == 1 ? "" : "s");
-            report_counters();
+            if (guest_) guest_->stop();
+            report_counters(true);
             return;
         }
     }
@@ -183,6 +201,7 @@ void LiveHost::run_worker() {
 
 bool LiveHost::calls_python(const Work& w) {
     using K = engine::Deferred::Kind;
+    if (w.kind == Work::Kind::Handler) return true;
     if (w.kind != Work::Kind::Deferred) return false;
     if (w.deferred == K::Call || w.deferred == K::CallThread) return true;
     const engine::Instr& in = w.program->code[static_cast<size_t>(w.instr)];
@@ -198,6 +217,10 @@ void LiveHost::handle(Work& w) {
     }
     if (w.kind == Work::Kind::Scene) {
         if (control_) control_->scene_changed(w.event.data1, w.event.data2);
+        return;
+    }
+    if (w.kind == Work::Kind::Handler) {
+        if (guest_) guest_->deliver(w.value);
         return;
     }
     if (w.kind == Work::Kind::Trace) {
@@ -246,7 +269,12 @@ void LiveHost::handle(Work& w) {
     }
 }
 
-void LiveHost::report_counters() {
+// At most five times a second (a burst of drops is one line, not one per dropped call), and at
+// the end whatever is left.
+void LiveHost::report_counters(bool at_once) {
+    const auto t = std::chrono::steady_clock::now();
+    if (!at_once && t - last_report_ < std::chrono::milliseconds(200)) return;
+    last_report_ = t;
     const std::atomic<uint64_t>* c[] = {&counters_.invalid_input, &counters_.dropped_input, &counters_.dropped_output, &counters_.late_output,
                                         &counters_.dropped_deferred, &counters_.input_overruns};
     static constexpr const char* what[] = {
@@ -254,7 +282,7 @@ void LiveHost::report_counters() {
         "input events found the engine's queue full and were dropped",
         "output events did not fit the backend's buffer and were dropped",
         "output events were written a period late (the engine thread fell behind)",
-        "Call/Print/System calls or trace records found the worker's queue full and were dropped",
+        "Call/Print/System calls, values for Python handlers or trace records found the worker's queue full and were dropped",
         "times the sequencer's input queue overflowed: input events were lost",
     };
     for (size_t i = 0; i < std::size(what); ++i) {

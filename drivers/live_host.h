@@ -1,20 +1,25 @@
 // The live side of the engine's hooks and of reporting: the realtime thread hands Print(),
-// Print(string=...), System(), Call() and SendOSC work, scene changes, Sanitize's notices and
-// --trace records to fixed-capacity lock-free queues (SysEx bytes beside them) and wakes one worker
-// thread at most once per cycle; the worker prints, starts commands, runs the Python calls in order
-// (Call(thread=) each on a thread of its own), sends OSC, tells RunControl of scene changes, and
-// reports what the realtime side counted (drops, invalid input, overflows). Process runs where the
-// engine runs, through the PythonCalls given for its program (never in jack-rt, which refuses it).
-// Nothing here blocks, locks or allocates on the realtime side.
+// Print(string=...), System(), Call() and SendOSC work, the mapping lines' values for Python
+// handlers, scene changes, Sanitize's notices and --trace records to one fixed-capacity lock-free
+// queue (SysEx bytes beside it) and wakes the one worker thread ("mdc-worker") at most once per
+// cycle; the worker prints, starts commands, runs the Python calls and handlers in order
+// (Call(thread=) each on a thread of its own; handlers through the WorkerGuest, which also runs
+// their intervals and sockets), sends OSC, tells RunControl of scene changes, and reports what the
+// realtime side counted (drops, invalid input, overflows). Mapping lines from MIDI to MIDI are
+// converted on the realtime side. Process runs where the engine runs, through the PythonCalls
+// given for its program (never in jack-rt, which refuses it). Nothing here blocks, locks or
+// allocates on the realtime side.
 #pragma once
 
 #include <semaphore.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -23,10 +28,12 @@
 
 #include "engine/engine.h"
 #include "engine/sysex_chunks.h"
+#include "mapping_table.h"
 #include "print_format.h"
 #include "python_calls.h"
 #include "run_control.h"
 #include "shell_command.h"
+#include "worker_guest.h"
 
 namespace mdc::drivers {
 
@@ -36,7 +43,7 @@ struct LiveCounters {
     std::atomic<uint64_t> dropped_input{0};    // input that found its queue full (buffered mode)
     std::atomic<uint64_t> dropped_output{0};   // output the backend had no room for
     std::atomic<uint64_t> late_output{0};      // buffered mode: written a period later than due
-    std::atomic<uint64_t> dropped_deferred{0}; // Call/Print/System/trace work that found its queue full
+    std::atomic<uint64_t> dropped_deferred{0}; // worker work (Call/Print/System, handler values, trace) that found its queue full
     std::atomic<uint64_t> input_overruns{0};   // ALSA: the kernel's input queue overflowed (events lost)
 };
 
@@ -53,8 +60,11 @@ public:
     // running its Python calls (null: a program without Python; must outlive the host too).
     engine::Hooks hooks(const engine::Program& program, PythonCalls* python = nullptr);
     LiveCounters& counters() { return counters_; }
-    // The mapping lines' tap for every engine made after this call (drivers/live_mapping.h).
-    void set_tap(void (*fn)(void* context, const engine::Event& in, engine::EventSink& out), void* context) { tap_ = fn, tap_context_ = context; }
+    // The mapping lines (from `table`, which must outlive the host), tapped in every engine made
+    // after this call: MIDI targets straight into the engine's output, Python ones to the guest.
+    void set_mapping(const MappingTable& table, uint32_t in_ports) { mapping_.emplace(table, in_ports); }
+    // What else runs on the worker (before start(); none: handler values are dropped).
+    void set_guest(WorkerGuest* guest) { guest_ = guest; }
     // Where Quit/Restart requests, SendOSC and scene changes go (before start(); none: ignored).
     void set_control(RunControl* control) { control_ = control; }
 
@@ -70,7 +80,7 @@ public:
 
 private:
     struct Work {
-        enum class Kind : uint8_t { Deferred, Notice, Trace, Scene } kind = Kind::Deferred;
+        enum class Kind : uint8_t { Deferred, Notice, Trace, Scene, Handler } kind = Kind::Deferred;
         engine::Deferred::Kind deferred = engine::Deferred::Kind::Print;
         const engine::Program* program = nullptr;
         PythonCalls* python = nullptr;
@@ -78,6 +88,7 @@ private:
         bool out = false;              // trace: an output event
         engine::Event event;           // its SysEx bytes travel in sysex_ (Scene: data1, data2)
         const char* notice = nullptr;  // static text
+        HandlerValue value;            // Handler
     };
 
     bool push(Work& w, const engine::Event* e);
@@ -87,7 +98,7 @@ private:
     static bool calls_python(const Work& w);
     void call_on_own_thread(PythonCalls* python, int32_t instr, const engine::Event& e);
     void join_call_threads(bool all);
-    void report_counters();
+    void report_counters(bool at_once);
 
     static bool enqueue(void* self, const engine::Deferred& work);
     static bool process(void* self, int32_t instr, const engine::Event& in, engine::EventSink& out);
@@ -116,10 +127,11 @@ private:
     std::atomic<bool> stopping_{false};
     std::thread worker_;
     uint64_t reported_[6] = {};
+    std::chrono::steady_clock::time_point last_report_{};
     ShellCommands commands_;
     std::vector<CallThread> call_threads_;  // the worker's
-    void (*tap_)(void*, const engine::Event&, engine::EventSink&) = nullptr;
-    void* tap_context_ = nullptr;
+    std::optional<MappingInput> mapping_;  // the realtime side's
+    WorkerGuest* guest_ = nullptr;
     RunControl* control_ = nullptr;
 };
 

@@ -1,43 +1,48 @@
-// MIDIMonster handlers on a live backend (PRODUCT.md section 3): one FIFO worker thread runs every
-// handler, interval and managed-socket callback, never the engine's or JACK's thread. Values come
-// from the engine's tap through drivers::LiveMapping's queue; MIDI the handlers output enters the
-// engine through the EngineInbox (Sanitize, then out in a later cycle). Intervals run on the
-// worker's clock (milliseconds since start; missed periods are not replayed, as in MIDIMonster);
-// managed sockets are polled at least every 10 ms. Drops (a full queue, a full inbox) are
-// reported by the worker.
+// MIDIMonster handlers on a live backend (PRODUCT.md section 3): they run on the LiveHost's one
+// worker thread, as its WorkerGuest, in FIFO order with Call, System and Print(string=f), never on
+// the engine's or JACK's thread. Values come from the mapping tap through the worker's queue; MIDI
+// the handlers output enters the engine through the EngineInbox (Sanitize, then out in a later
+// cycle). Intervals run on the worker's clock (milliseconds since start; missed periods are not
+// replayed, as in MIDIMonster); managed sockets are polled at least every 10 ms. Events that found
+// the inbox full are reported.
 #pragma once
 
-#include <atomic>
-#include <thread>
+#include <chrono>
+#include <memory>
 
-#include "drivers/live_mapping.h"
+#include "drivers/worker_guest.h"
 #include "engine/inbox.h"
 #include "handlers.h"
 
 namespace mdc::python {
 
-class LiveHandlers {
+class LiveHandlers final : public drivers::WorkerGuest {
 public:
-    LiveHandlers(Handlers& handlers, drivers::LiveMapping& mapping, engine::EngineInbox& inbox);
-    ~LiveHandlers();
+    // The thread that loaded `handlers` must have released the GIL (python::GilReleased) before
+    // the worker starts.
+    LiveHandlers(Handlers& handlers, engine::EngineInbox& inbox);
+    ~LiveHandlers() override;
     LiveHandlers(const LiveHandlers&) = delete;
     LiveHandlers& operator=(const LiveHandlers&) = delete;
 
-    // Starts the worker (the thread that loaded the handlers must have released the GIL:
-    // python::GilReleased); stop() runs the cleanup handlers on the worker and joins it.
-    void start();
-    void stop();
+    // On the worker:
+    void start() override;  // its Python thread states, then load-time output
+    void deliver(const drivers::HandlerValue& v) override;
+    void run_due() override;  // intervals due, managed sockets
+    int sleep_ms(int at_most) override;
+    void stop() override;  // the cleanup handlers, then the thread states go
 
 private:
     class InboxOutput;
     Handlers& handlers_;
-    drivers::LiveMapping& mapping_;
     engine::EngineInbox& inbox_;
-    std::thread worker_;
-    std::atomic<bool> stopping_{false};
-    uint64_t refused_ = 0, reported_dropped_ = 0, reported_refused_ = 0;
+    std::unique_ptr<InboxOutput> out_;
+    std::chrono::steady_clock::time_point t0_;
+    int main_thread_state_ = -1;  // PyGILState_STATE of the worker's main-interpreter thread state
+    void* main_saved_ = nullptr;  // that thread state, while the worker does not hold the GIL
+    uint64_t refused_ = 0, reported_refused_ = 0;
 
-    void run();
+    uint64_t now_ns() const;
     void report();
 };
 

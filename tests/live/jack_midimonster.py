@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """MIDIMonster handlers live on JACK (private `jackd -d dummy` servers, driven by mdc_jack_probe as
 in jack_e2e.py): a handler through mapping lines on jack and jack-rt, that handlers run on the
-worker thread (named mdc-handlers), never on JACK's process thread, `interval` on the worker's
-clock, and a full handler queue reported while MIDI keeps flowing.
+worker thread (mdc-worker, the one that also runs Call, System and Print), never on JACK's
+process thread, `interval` on the worker's clock, and a full worker queue reported while MIDI
+keeps flowing.
   usage: jack_midimonster.py MDC PROBE
 """
 import os
@@ -29,7 +30,7 @@ def invert(value):
 def where(value):
     with open("/proc/self/task/%d/comm" % threading.get_native_id()) as f:
         name = f.read().strip()
-    midimonster.output("thread", 1.0 if name == "mdc-handlers" else 0.0)
+    midimonster.output("thread", 1.0 if name == "mdc-worker" else 0.0)
 
 _n = 0
 def tick():
@@ -42,9 +43,29 @@ def start(value):
 
 def slow(value):
     time.sleep(0.002)
+
+def log(value):
+    with open(os.path.join(os.path.dirname(__file__), "order.txt"), "a") as f:
+        f.write("handler %d %s\\n" % (round(value * 127), _thread()))
+
+def _thread():
+    with open("/proc/self/task/%d/comm" % threading.get_native_id()) as f:
+        return f.read().strip()
+'''
+
+# A mididings Call beside the handlers: it writes to the same file, from the main interpreter.
+CALLS = '''
+import os, threading
+
+def mark(ev):
+    with open("/proc/self/task/%d/comm" % threading.get_native_id()) as f:
+        name = f.read().strip()
+    with open(os.path.join(os.path.dirname(__file__), "order.txt"), "a") as f:
+        f.write("call %d %s\\n" % (ev.note, name))
 '''
 
 PATCH = """from mididings import *
+import live_calls
 config(client_name='CLIENT')
 py1 = python("live_handlers.py")
 py1.live_handlers.invert < in_1.ch0.cc7
@@ -54,8 +75,9 @@ py1.thread > out_1.ch0.cc11
 py1.live_handlers.start < in_1.ch0.cc9
 py1.tick > out_1.ch1.cc20
 py1.live_handlers.slow < in_1.ch2.cc{0..127}
+py1.live_handlers.log < in_1.ch3.cc5
 in_1.ch0.cc1 > out_1.ch0.cc2
-run(Filter(NOTE))
+run(Filter(NOTE) >> Fork([Pass(), Call(live_calls.mark)]))
 """
 
 
@@ -70,7 +92,7 @@ def check(cond, what):
 
 
 def run_case(name, script, expect, backend, timeout=6):
-    """Returns (received [hex strings], mdc exit code, mdc stderr)."""
+    """Returns (received [hex strings], mdc exit code, mdc stderr, the patch's folder)."""
     server = Server(name)
     tmp = tempfile.mkdtemp(prefix="mdc_mm_")
     client = f"mdc{TAG}{name}"
@@ -78,6 +100,8 @@ def run_case(name, script, expect, backend, timeout=6):
         f.write(PATCH.replace("CLIENT", client))
     with open(f"{tmp}/live_handlers.py", "w") as f:
         f.write(HANDLERS)
+    with open(f"{tmp}/live_calls.py", "w") as f:
+        f.write(CALLS)
     with open(f"{tmp}/script.txt", "w") as f:
         f.write(script)
     mdc = subprocess.Popen([MDC, "run", "--backend", backend, f"{tmp}/patch.mdp"], env=server.env,
@@ -94,19 +118,26 @@ def run_case(name, script, expect, backend, timeout=6):
         err += "\n(mdc hung and was killed)"
     server.stop()
     recv = [line.split(" ", 3)[3] for line in probe.stdout.splitlines() if line.startswith("recv")]
-    return recv, mdc.returncode, err
+    return recv, mdc.returncode, err, tmp
 
 
 for backend in ("jack-rt", "jack"):
     b = backend.replace("-", "")
     # A handler through mapping lines, MIDI to MIDI beside it; on the worker thread.
-    recv, rc, err = run_case(f"inv{b}", "0 0 1 B0 07 00\n2 0 1 B0 07 7F\n4 0 1 B0 01 40\n6 0 1 B0 08 00\n", 4, backend)
+    recv, rc, err, _ = run_case(f"inv{b}", "0 0 1 B0 07 00\n2 0 1 B0 07 7F\n4 0 1 B0 01 40\n6 0 1 B0 08 00\n", 4, backend)
     check(sorted(recv) == sorted(["B0 0A 7F", "B0 0A 00", "B0 02 40", "B0 0B 7F"]), f"{backend}: handler output, MIDI-to-MIDI and the worker thread: {recv} {err[-300:]}")
     check(recv.index("B0 0A 7F") < recv.index("B0 0A 00") if "B0 0A 7F" in recv and "B0 0A 00" in recv else False, f"{backend}: order kept: {recv}")
     check(rc == 0, f"{backend}: exit 0 on Ctrl-C (got {rc}: {err[-400:]})")
 
+# Call and handlers on one FIFO worker: in the order their events came, on the same thread.
+recv, rc, err, tmp = run_case("fifo", "0 0 1 93 3C 64\n0 1 1 B3 05 10\n0 2 1 93 3E 64\n0 3 1 B3 05 20\n1 0 1 93 40 64\n", 3, "jack-rt")
+order = open(f"{tmp}/order.txt").read().splitlines() if os.path.exists(f"{tmp}/order.txt") else []
+check(order == ["call 60 mdc-worker", "handler 16 mdc-worker", "call 62 mdc-worker", "handler 32 mdc-worker", "call 64 mdc-worker"],
+      f"Call and handlers in event order on the one worker: {order} {err[-300:]}")
+check(rc == 0 and len(recv) == 3, f"Call and handlers: notes out, exit 0 ({recv}, {rc})")
+
 # interval on the worker's clock: 50 ms ticks, counted 1, 2, 3...
-recv, rc, err = run_case("interval", "0 0 1 B0 09 7F\n", 10, "jack", timeout=3)
+recv, rc, err, _ = run_case("interval", "0 0 1 B0 09 7F\n", 10, "jack", timeout=3)
 ticks = [int(r.split()[2], 16) for r in recv if r.startswith("B1 14")]
 check(len(ticks) >= 10 and ticks[:10] == list(range(1, 11)), f"interval: ten ticks in order ({ticks})")
 
@@ -115,8 +146,8 @@ check(len(ticks) >= 10 and ticks[:10] == list(range(1, 11)), f"interval: ten tic
 burst = "".join(f"{p} {i} 1 B2 {i % 128:02X} 01\n" for p in range(60) for i in range(100))
 burst += "70 0 1 90 3C 64\n71 0 1 B0 01 22\n"
 t0 = time.time()
-recv, rc, err = run_case("full", burst, 2, "jack", timeout=4)
-check("values for Python handlers found the handlers' queue full and were dropped" in err, f"full queue: reported ({err[-400:]})")
+recv, rc, err, _ = run_case("full", burst, 2, "jack", timeout=4)
+check("values for Python handlers or trace records found the worker's queue full and were dropped" in err, f"full queue: reported ({err[-400:]})")
 check(recv == ["90 3C 64", "B0 02 22"], f"full queue: the patch and MIDI-to-MIDI lines are not held up ({recv})")
 check(rc == 0 and time.time() - t0 < 20, f"full queue: exit 0 promptly (rc {rc}, {time.time() - t0:.1f} s)")
 

@@ -14,7 +14,7 @@
 #include <sstream>
 #include <thread>
 
-#include "drivers/live_mapping.h"
+#include "drivers/live_host.h"
 #include "engine/engine.h"
 #include "lang/check.h"
 #include "lang/compile.h"
@@ -79,9 +79,21 @@ TEST_CASE("the per-event path makes no heap allocation") {
     }
 }
 
+namespace {
+// Counts the handler values the LiveHost's worker hands it (on the worker: not counted).
+struct CountingGuest final : drivers::WorkerGuest {
+    std::atomic<uint64_t> values{0};
+    void start() override {}
+    void deliver(const drivers::HandlerValue&) override { values.fetch_add(1, std::memory_order_relaxed); }
+    void run_due() override {}
+    int sleep_ms(int at_most) override { return at_most; }
+    void stop() override {}
+};
+}  // namespace
+
 TEST_CASE("the live tap of mapping lines makes no heap allocation") {
     // conversions.mdp maps every MIDI channel type both ways, RPN/NRPN in and out, and values into
-    // a Python instance (queued for the worker here; nothing runs them).
+    // a Python instance: queued for the LiveHost's worker, which hands them to its guest.
     const std::string path = std::string(MDC_SOURCE_DIR) + "/tests/behaviour/midimonster/conversions.mdp";
     std::ifstream in(path);
     std::stringstream buf;
@@ -91,26 +103,33 @@ TEST_CASE("the live tap of mapping lines makes no heap allocation") {
     ProgramResult r = compile_program(*c, 2);
     REQUIRE(r.program);
     drivers::MappingTable table(c->checked);
-    drivers::LiveMapping mapping(table, 2, 64);
-    engine::Hooks h;
-    h.context = &mapping;
-    h.tap = &drivers::LiveMapping::tap;
-    engine::Engine engine(*r.program, h);
+    drivers::LiveHost host({}, false, true);
+    host.set_mapping(table, 2);
+    CountingGuest guest;
+    host.set_guest(&guest);
+    engine::Engine engine(*r.program, host.hooks(*r.program));
+    host.start();
     auto stream = testing::random_stream(11, 200000, 2);
-    uint64_t outputs = 0, values = 0;
-    drivers::HandlerValue v;
+    uint64_t outputs = 0;
     realtime_allocations = 0;
+    // First without waking the worker: its queue fills and what does not fit is counted.
     for (size_t i = 0; i < stream.events.size(); ++i) {
         in_realtime_section = true;
         outputs += engine.process(stream.events[i]).size();
         in_realtime_section = false;
-        if (i % 8192 == 0)
-            while (mapping.take(v)) ++values;  // the worker's side, not counted
     }
+    CHECK(host.counters().dropped_deferred.load() > 0);
+    // Then as a driver runs it: one wake-up at the end of each cycle of 32 events.
+    for (size_t i = 0; i < stream.events.size(); ++i) {
+        in_realtime_section = true;
+        outputs += engine.process(stream.events[i]).size();
+        if (i % 32 == 31) host.end_cycle();
+        in_realtime_section = false;
+    }
+    host.stop();
     CHECK(realtime_allocations.load() == 0);
     CHECK(outputs > 1000);  // MIDI-to-MIDI lines (the patch discards everything)
-    CHECK(values > 1000);
-    CHECK(mapping.dropped() > 0);  // the queue filled between drains: counted, not grown
+    CHECK(guest.values.load() > 1000);
 }
 
 TEST_CASE("draining the inbox while another thread posts makes no heap allocation") {

@@ -232,13 +232,13 @@ void run_mode(bool realtime, python::Runtime* runtime = nullptr) {
     }
     // SendOSC, Quit() and Restart() on the pedal: the realtime side only queues and flags them.
     const int osc_socket = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    sockaddr_in bound{};
-    bound.sin_family = AF_INET;
-    bound.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t bound_size = sizeof bound;
-    REQUIRE(bind(osc_socket, reinterpret_cast<sockaddr*>(&bound), sizeof bound) == 0);
-    REQUIRE(getsockname(osc_socket, reinterpret_cast<sockaddr*>(&bound), &bound_size) == 0);
-    const std::string osc_port = std::to_string(ntohs(bound.sin_port));
+    sockaddr_in osc_address{};
+    osc_address.sin_family = AF_INET;
+    osc_address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t address_size = sizeof osc_address;
+    REQUIRE(bind(osc_socket, reinterpret_cast<sockaddr*>(&osc_address), sizeof osc_address) == 0);
+    REQUIRE(getsockname(osc_socket, reinterpret_cast<sockaddr*>(&osc_address), &address_size) == 0);
+    const std::string osc_port = std::to_string(ntohs(osc_address.sin_port));
     auto c = compile_source(folder + "/rt.mdp", std::string("from mididings import *\n") + (with_python ? "import rt_handlers\n" : "") +
                                       "config(in_ports=2, out_ports=2)\n"
                                       "run(scenes={1: [Transpose(12) >> Velocity(multiply=0.8), KeySplit('c3', Channel(2), Channel(3)), "
