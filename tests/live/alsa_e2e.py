@@ -9,6 +9,7 @@ alsa_vm_run.sh (alsa_live.sh picks).
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -250,6 +251,91 @@ slow_script = [(1, sysex(20000, 3))] + [(1, hexs([0x90, 40 + i % 40, 50])) for i
 got, rc, run = case("slow", PATCH_PASS, slow_script, len(slow_script), probe_args=("--input-pool", "40", "--read-pause", "2"))
 check([b for _, b in got] == [b for _, b in slow_script], f"a slow receiver gets everything in order ({len(got)} of {len(slow_script)} events)")
 check(rc == 0 and not any("warning" in l for l in run.err), f"a slow receiver: nothing dropped ({rc}: {' | '.join(run.err)[-300:]})")
+
+# 7. Python on the sequencer: Process on the engine's thread; Call (with output_event) and a
+#    MIDIMonster handler behind a mapping line in event order on the one worker thread.
+write(f"{TMP}/alsa_py.py", """import os, threading
+from mididings import *
+from mididings.engine import output_event
+
+def _thread():
+    with open("/proc/self/task/%d/comm" % threading.get_native_id()) as f:
+        return f.read().strip()
+
+def up(ev):
+    ev.note += 12
+    return ev
+
+def mark(ev):
+    with open(os.path.join(os.path.dirname(__file__), "order.txt"), "a") as f:
+        f.write("call %d %s\\n" % (ev.note, _thread()))
+    output_event(CtrlEvent(1, 1, 20, ev.note))
+""")
+write(f"{TMP}/alsa_handlers.py", """import os, threading
+import midimonster
+
+def invert(value):
+    with open("/proc/self/task/%d/comm" % threading.get_native_id()) as f:
+        name = f.read().strip()
+    with open(os.path.join(os.path.dirname(__file__), "order.txt"), "a") as f:
+        f.write("handler %d %s\\n" % (round(value * 127), name))
+    midimonster.output("out", 1 - value)
+""")
+py_patch = """from mididings import *
+import alsa_py
+config(client_name='CLIENT')
+py1 = python("alsa_handlers.py")
+py1.alsa_handlers.invert < in_1.ch0.cc7
+py1.out > out_1.ch0.cc10
+run(Filter(NOTE) >> Fork([Process(alsa_py.up), Call(alsa_py.mark)]))
+"""
+got, rc, run = case("python", py_patch, [(1, "90 3C 64"), (1, "B0 07 7F"), (1, "90 3E 64")], 5)
+check(sorted(b for _, b in got) == sorted(["90 48 64", "B0 14 3C", "B0 0A 00", "90 4A 64", "B0 14 3E"]),
+      f"Python on ALSA: Process, Call's output_event and a handler ({got}; {' | '.join(run.err)[-300:]})")
+order = open(f"{TMP}/order.txt").read().splitlines() if os.path.exists(f"{TMP}/order.txt") else []
+check(order == ["call 60 mdc-worker", "handler 127 mdc-worker", "call 62 mdc-worker"], f"Python on ALSA: Call and handler in order on the worker: {order}")
+check(rc == 0, f"Python on ALSA: exit 0 ({rc}: {' | '.join(run.err)[-300:]})")
+
+# 8. OSC on the sequencer: OSCInterface switches scenes and quits mdc, and notifies the scene.
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+osc_port, notify_port = free_port(), free_port()
+dump = subprocess.Popen(["oscdump", "-L", str(notify_port)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+dumped = []
+threading.Thread(target=lambda: [dumped.append(l.split(" ", 1)[-1].strip()) for l in dump.stdout], daemon=True).start()
+time.sleep(0.5)  # oscdump binds its port
+run = Run("osc", f"""from mididings import *
+from mididings.extra.osc import OSCInterface
+config(client_name='CLIENT')
+hook(OSCInterface(port={osc_port}, notify_ports=[{notify_port}]))
+run(scenes={{1: Scene('one', Transpose(1)), 2: Scene('two', Transpose(2))}})
+""")
+if run.wait_running():
+    subprocess.run(["oscsend", "localhost", str(osc_port), "/mididings/switch_scene", "i", "2"], check=True)
+    end = time.time() + 10
+    while time.time() < end and "/mididings/current_scene ii 2 1" not in dumped:
+        time.sleep(0.05)
+    check("/mididings/current_scene ii 2 1" in dumped, f"OSC on ALSA: switch_scene 2 notified ({dumped})")
+    probe = Probe(f"probe{TAG}osc", [(1, "90 3C 64")], 1, [f"{run.client}:in_1"], [f"{run.client}:out_1"])
+    got = probe.finish()
+    check([b for _, b in got] == ["90 3E 64"], f"OSC on ALSA: scene 2 plays after the switch: {got}")
+    subprocess.run(["oscsend", "localhost", str(osc_port), "/mididings/quit"], check=True)
+    try:
+        rc = run.proc.wait(15)
+    except subprocess.TimeoutExpired:
+        rc = run.stop()
+    run.stop()
+    check(rc == 0, f"OSC on ALSA: /mididings/quit stops mdc with exit 0 ({rc}: {' | '.join(run.err)[-300:]})")
+else:
+    run.stop()
+    check(False, f"osc: mdc starts ({' | '.join(run.err)[-300:]})")
+dump.terminate()
+dump.wait(5)
+
 
 print(f"{passed} passed, {len(failures)} failed ({time.time() - t0:.1f} s)")
 sys.exit(1 if failures else 0)

@@ -72,6 +72,7 @@ cat > initrd/init <<INIT
 /bin/busybox --install -s /bin
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
 for m in $modules; do modprobe \$m || echo "guest: modprobe \$m failed"; done
+ip link set lo up || echo "guest: no loopback network"
 mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144 hostroot /newroot || { echo "guest: 9p root mount failed"; poweroff -f; }
 mount -t devtmpfs dev /newroot/dev; mkdir -p /newroot/dev/shm; mount -t tmpfs shm /newroot/dev/shm
 mount -t proc proc /newroot/proc; mount -t sysfs sys /newroot/sys
