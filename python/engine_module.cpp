@@ -144,11 +144,14 @@ PyModuleDef mdc_module_def = {PyModuleDef_HEAD_INIT, "_mdc", "mdc's engine, for 
 
 }  // namespace
 
-bool to_event(Runtime::State& st, PyObject* obj, engine::Event& e, std::vector<uint8_t>& sysex) {
-    int is = Py_IS_TYPE(obj, reinterpret_cast<PyTypeObject*>(st.midi_event.p)) ? 1 : PyObject_IsInstance(obj, st.midi_event.p);
-    if (is <= 0) {
-        if (is == 0) PyErr_Format(PyExc_TypeError, "expected a MidiEvent, not %s", Py_TYPE(obj)->tp_name);
-        return false;
+bool to_event(Runtime::State& st, PyObject* obj, engine::Event& e, std::vector<uint8_t>& sysex, const engine::Event& made,
+              PyObject* const* written) {
+    if (!written) {
+        int is = Py_IS_TYPE(obj, reinterpret_cast<PyTypeObject*>(st.midi_event.p)) ? 1 : PyObject_IsInstance(obj, st.midi_event.p);
+        if (is <= 0) {
+            if (is == 0) PyErr_Format(PyExc_TypeError, "expected a MidiEvent, not %s", Py_TYPE(obj)->tp_name);
+            return false;
+        }
     }
     using S = Runtime::State;
     auto slot = [&](S::Slot field) {  // borrowed; null (with AttributeError) when never set
@@ -156,14 +159,20 @@ bool to_event(Runtime::State& st, PyObject* obj, engine::Event& e, std::vector<u
         if (!v) PyErr_Format(PyExc_AttributeError, "MidiEvent has no value for '%s'", S::slot_names[field]);
         return v;
     };
-    auto get = [&](S::Slot field, long& out) {
+    auto get = [&](S::Slot field, long unchanged, long& out) {
         PyObject* v = slot(field);
         if (!v) return false;
+        if (written && v == written[field]) {
+            out = unchanged;
+            return true;
+        }
         out = PyLong_AsLong(v);
         return !(out == -1 && PyErr_Occurred());
     };
     long type, port, channel, data1, data2;
-    if (!get(S::Type, type) || !get(S::Port, port) || !get(S::Channel, channel) || !get(S::Data1, data1) || !get(S::Data2, data2)) return false;
+    if (!get(S::Type, made.type, type) || !get(S::Port, made.port, port) || !get(S::Channel, made.channel, channel) ||
+        !get(S::Data1, made.data1, data1) || !get(S::Data2, made.data2, data2))
+        return false;
     e.type = static_cast<uint32_t>(type);
     e.port = static_cast<int32_t>(port);
     e.channel = static_cast<int32_t>(channel);
@@ -181,6 +190,10 @@ bool to_event(Runtime::State& st, PyObject* obj, engine::Event& e, std::vector<u
     e.sysex = sysex.empty() ? nullptr : sysex.data();
     e.sysex_size = static_cast<uint32_t>(sysex.size());
     return true;
+}
+
+bool to_event(Runtime::State& st, PyObject* obj, engine::Event& e, std::vector<uint8_t>& sysex) {
+    return to_event(st, obj, e, sysex, engine::Event{}, nullptr);
 }
 
 PyObject* create_engine_module(Runtime::State& state) {

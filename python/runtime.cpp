@@ -152,6 +152,8 @@ std::unique_ptr<Runtime> Runtime::start(const StartOptions& options, std::string
         if (member->type != T_OBJECT_EX || (member->flags & READONLY)) return fail("MidiEvent slots");
         s.slot_offset[i] = member->offset;
     }
+    for (long i = 0; i < State::small_int_count; ++i)
+        if (!(s.small_ints[i] = Ref(PyLong_FromLong(i)))) return fail("ints");
     s.empty_tuple = Ref(PyTuple_New(0));
     Ref package(PyImport_ImportModule("mididings"));
     if (!package) return fail("mididings");
@@ -341,11 +343,22 @@ void* Bound::event_object(const engine::Event& ev) {
     }
     using S = Runtime::State;
     PyObject* obj = e.p;
-    auto slot = [&](S::Slot s, PyObject* v) { return set_slot(obj, state_.slot_offset[s], v); };
-    if (!slot(S::Type, PyLong_FromUnsignedLong(ev.type)) || !slot(S::Port, PyLong_FromLong(ev.port)) || !slot(S::Channel, PyLong_FromLong(ev.channel)) ||
-        !slot(S::Data1, PyLong_FromLong(ev.data1)) || !slot(S::Data2, PyLong_FromLong(ev.data2)) ||
-        !slot(S::SysEx, PyBytes_FromStringAndSize(reinterpret_cast<const char*>(ev.sysex), ev.sysex ? ev.sysex_size : 0)))
+    static_assert(std::size(decltype(written_){}) == S::Slots);
+    auto put = [&](S::Slot s, long v) {  // a small int from the table, when the slot does not hold it already
+        PyObject*& slot = slot_at(obj, state_.slot_offset[s]);
+        if (v >= 0 && v < S::small_int_count) {
+            PyObject* cached = state_.small_ints[v].p;
+            written_[s] = cached;
+            if (slot != cached) Py_XSETREF(slot, Py_NewRef(cached));
+            return true;
+        }
+        written_[s] = nullptr;  // a value read back (an object freed could come back at its address)
+        return set_slot(obj, state_.slot_offset[s], PyLong_FromLong(v));
+    };
+    if (!put(S::Type, static_cast<long>(ev.type)) || !put(S::Port, ev.port) || !put(S::Channel, ev.channel) || !put(S::Data1, ev.data1) ||
+        !put(S::Data2, ev.data2) || !set_slot(obj, state_.slot_offset[S::SysEx], PyBytes_FromStringAndSize(reinterpret_cast<const char*>(ev.sysex), ev.sysex ? ev.sysex_size : 0)))
         return nullptr;
+    written_[S::SysEx] = nullptr;
     return std::exchange(e.p, nullptr);
 }
 
@@ -390,10 +403,13 @@ bool Bound::process(int32_t instr, const engine::Event& in, engine::EventSink& o
     Ref result(static_cast<PyObject*>(invoke(instr, ev.p)));
     if (!result) return failed(instr, "Process");
     if (result.p == Py_None) return true;
-    if (Py_IS_TYPE(result.p, reinterpret_cast<PyTypeObject*>(state_.midi_event.p))) {  // one event: no list
+    if (result.p == ev.p || Py_IS_TYPE(result.p, reinterpret_cast<PyTypeObject*>(state_.midi_event.p))) {  // one event: no list
         engine::Event e;
         if (sysex_.empty()) sysex_.resize(1);
-        if (!to_event(state_, result.p, e, sysex_[0])) return failed(instr, "Process");
+        const bool same = result.p == ev.p;  // the event given, perhaps changed: its unchanged slots are not read
+        if (!(same ? to_event(state_, result.p, e, sysex_[0], in, reinterpret_cast<PyObject* const*>(written_))
+                   : to_event(state_, result.p, e, sysex_[0])))
+            return failed(instr, "Process");
         e.frame = in.frame;
         out.push(e);
         return true;

@@ -120,6 +120,7 @@ private:
     std::vector<Ref> items_;
     std::vector<engine::Event> events_;
     void* spare_event_ = nullptr;  // PyObject*: the MidiEvent made last (event_object)
+    void* written_[6] = {};        // PyObject*: what event_object put in its slots (cached small ints; else null)
     std::vector<std::vector<uint8_t>> sysex_;
     uint64_t exceptions_ = 0;
 

@@ -69,6 +69,10 @@ struct Runtime::State {
     enum Slot { Type, Port, Channel, Data1, Data2, SysEx, Slots };
     static constexpr const char* slot_names[Slots] = {"type", "_port", "_channel", "data1", "data2", "_sysex"};
     Py_ssize_t slot_offset[Slots] = {};
+    // The ints 0..255 (CPython's cached ones): most of an event's values, written without a call,
+    // and recognised again by identity when Python returns the event with a slot unchanged.
+    static constexpr long small_int_count = 256;
+    Ref small_ints[small_int_count];
     Ref empty_tuple;
     Bound* current = nullptr;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();

@@ -84,7 +84,8 @@ def constants(ev):
 
 
 def pitchbend_value(ev):
-    return PitchbendEvent(ev.port, ev.channel, ev.value // 2)
+    ev.value //= 2  # in place: the event given comes back with one slot changed
+    return ev
 
 
 def sysex_reverse_payload(ev):
