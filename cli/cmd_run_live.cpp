@@ -103,14 +103,13 @@ int run_live(PythonSession& python, std::unique_ptr<Compilation> compilation, en
         fmt::print(stderr, "mdc: warning: Python did not start ({}); edits that call Python will not load\n", python.unavailable());
     }
     // Mapping lines and MIDIMonster instances: the tap on the engine thread, handlers on the
-    // LiveHost's worker (python/live_handlers.h). Loaded before anything runs: an import error or unresolved
-    // handler exits 65. With --watch the mapping lines stay those of the first patch.
-    const drivers::MappingTable table(first->compilation->checked);
-    std::unique_ptr<python::Handlers> handlers;
+    // LiveHost's worker (python/live_handlers.h). Loaded before anything runs: an import error or
+    // unresolved handler exits 65. With --watch each edit brings its own (cli/patch_watcher.h).
+    first->mapping = std::make_unique<drivers::MappingTable>(first->compilation->checked);
     if (!first->compilation->checked.instances.empty()) {
         int code = exit_ok;
-        handlers = python.load_handlers(*first->compilation, table, args.file, /*print_to_stderr=*/false, /*virtual_clock=*/false, code);
-        if (!handlers) return code;
+        first->handlers = python.load_handlers(*first->compilation, *first->mapping, args.file, /*print_to_stderr=*/false, /*virtual_clock=*/false, code);
+        if (!first->handlers) return code;
     }
     // The main thread gives the interpreter up while the backend runs (it takes it back to stop).
     std::optional<python::GilReleased> gil_released;
@@ -148,15 +147,14 @@ int run_live(PythonSession& python, std::unique_ptr<Compilation> compilation, en
     RunExtras extras(config.data_offset);
     if (int code = open_run_extras(first->compilation->checked, inbox, static_cast<uint32_t>(live.out_ports.size()), extras); code != exit_ok) return code;
     std::optional<python::LiveHandlers> handler_guest;  // outlives the host, whose worker runs it
-    if (handlers) handler_guest.emplace(*handlers, inbox);
+    if (python.started()) handler_guest.emplace(inbox);
     drivers::LiveHost host(style, args.trace, config.silent);
-    if (!table.empty()) host.set_mapping(table, static_cast<uint32_t>(live.in_ports.size()));
     if (handler_guest) host.set_guest(&*handler_guest);
     host.set_control(&extras.control);
     engine::EngineOptions options;
     options.bound_out_ports = true;
     options.clock = driver->clock();
-    PatchWatcher watcher(args, std::move(first), host, options, python, inbox);
+    PatchWatcher watcher(args, std::move(first), host, options, python, inbox, handler_guest ? &*handler_guest : nullptr);
     engine::Engine& engine = watcher.first_engine();
     drivers::EngineSwap engines(&engine, static_cast<uint32_t>(live.in_ports.size()));
     if (!config.silent)
@@ -170,8 +168,12 @@ int run_live(PythonSession& python, std::unique_ptr<Compilation> compilation, en
         return sigtimedwait(&signals, nullptr, &poll) > 0 || extras.control.requested() != drivers::RunControl::Action::None;
     });
     action = extras.control.requested();
-    watcher.stop();  // no engine is freed after this
-    host.stop();  // the handlers' cleanup runs last on the worker
+    host.stop();     // the handlers' cleanup runs last on the worker
+    watcher.stop();  // no engine is freed after this; the instances edits loaded are freed
+    if (handler_guest) {  // the first patch's instances, loaded here, end here
+        gil_released.reset();
+        handler_guest->take_finished().clear();
+    }
     const engine::EngineStats& st = engines.current().stats();
     if (st.overflow || st.sysex_overflow)
         fmt::print(stderr, "mdc: warning: {} events and {} SysEx messages did not fit the engine's buffers and were dropped\n", st.overflow,

@@ -35,10 +35,11 @@ std::string needs_restart(const Config& now, const Config& edited) {
 }  // namespace
 
 PatchWatcher::PatchWatcher(const RunArgs& args, std::unique_ptr<LoadedPatch> first, drivers::LiveHost& host, engine::EngineOptions options,
-                           PythonSession& python, engine::EngineInbox& inbox)
-    : args_(args), host_(host), options_(options), python_(python), inbox_(inbox) {
-    first->engine = std::make_unique<engine::Engine>(first->program, host_.hooks(first->program, first->python.get()), options_);
+                           PythonSession& python, engine::EngineInbox& inbox, python::LiveHandlers* handlers)
+    : args_(args), host_(host), options_(options), python_(python), inbox_(inbox), handlers_(handlers) {
+    first->engine = std::make_unique<engine::Engine>(first->program, host_.hooks(first->program, first->python.get(), first->mapping.get()), options_);
     if (first->python) first->python->bound().attach(first->engine.get());
+    if (first->handlers && handlers_) handlers_->add(&first->program, std::move(first->handlers));
     patches_.push_back(std::move(first));
 }
 
@@ -47,6 +48,36 @@ PatchWatcher::~PatchWatcher() { stop(); }
 void PatchWatcher::stop() {
     stop_ = true;
     if (thread_.joinable()) thread_.join();
+    drop_waiting();
+}
+
+// The instances this thread loaded for edits that the worker has ended: their interpreters end
+// here, where they began.
+void PatchWatcher::free_finished_handlers() {
+    if (!handlers_) return;
+    std::vector<std::unique_ptr<python::Handlers>> done = handlers_->take_finished();
+    if (done.empty()) return;
+    python::GilHeld gil;
+    done.clear();
+}
+
+// An edit that never took over goes, its Python with the GIL held.
+void PatchWatcher::drop_waiting() {
+    if (!waiting_) return;
+    std::optional<python::GilHeld> gil;
+    if (python_.started()) gil.emplace();
+    waiting_.reset();
+}
+
+// Offers `patch`'s engine when no earlier one is still taking over: its handlers go to the worker
+// first, so that the values its tap queues find them. Moves the patch into patches_ when offered.
+bool PatchWatcher::offer(drivers::EngineSwap& swap, std::unique_ptr<LoadedPatch>& patch) {
+    if (!swap.idle()) return false;
+    if (patch->handlers && handlers_) handlers_->add(&patch->program, std::move(patch->handlers));
+    [[maybe_unused]] const bool offered = swap.offer(patch->engine.get());  // only this thread offers: it is idle
+    fmt::print(stderr, "mdc: {} reloaded\n", args_.file);
+    patches_.push_back(std::move(patch));
+    return true;
 }
 
 void PatchWatcher::start(drivers::EngineSwap& swap) {
@@ -60,6 +91,8 @@ std::vector<std::filesystem::path> PatchWatcher::watched_files() const {
     std::vector<fs::path> files = {fs::absolute(args_.file)};
     const LoadedPatch& newest = waiting_ ? *waiting_ : *patches_.back();
     for (const std::string& m : newest.compilation->checked.python_modules) files.push_back(fs::absolute(m));
+    for (const PythonInstance& inst : newest.compilation->checked.instances)
+        for (const std::string& m : inst.paths) files.push_back(fs::absolute(m));
     return files;
 }
 
@@ -103,13 +136,12 @@ void PatchWatcher::run(drivers::EngineSwap& swap) {
             reload(swap);
             watch();
         }
-        if (waiting_ && swap.offer(waiting_->engine.get())) {
-            fmt::print(stderr, "mdc: {} reloaded\n", args_.file);
-            patches_.push_back(std::move(waiting_));
-        }
+        if (waiting_) offer(swap, waiting_);
         free_retired(swap);
+        free_finished_handlers();
     }
     close(fd);
+    free_finished_handlers();  // (the worker has stopped: all of this thread's)
 }
 
 void PatchWatcher::reload(drivers::EngineSwap& swap) {
@@ -152,16 +184,27 @@ void PatchWatcher::reload(drivers::EngineSwap& swap) {
         bound->go_live(&inbox_);
         next->python = std::make_unique<python::LiveCalls>(std::move(bound));
     }
-    next->engine = std::make_unique<engine::Engine>(next->program, host_.hooks(next->program, next->python.get()), options_);
+    next->mapping = std::make_unique<drivers::MappingTable>(c.checked);
+    if (!c.checked.instances.empty()) {
+        if (!python_.started() || !handlers_) {
+            fmt::print(stderr, "mdc: the edit of {} has Python instances, which a running mdc started without --watch cannot start; the running patch stays\n",
+                       args_.file);
+            return;
+        }
+        int code = exit_ok;
+        next->handlers = python_.load_handlers(c, *next->mapping, args_.file, /*print_to_stderr=*/false, /*virtual_clock=*/false, code);
+        if (!next->handlers) {
+            fmt::print(stderr, "mdc: the edit of {} does not load its Python instances; the running patch stays\n", args_.file);
+            return;
+        }
+    }
+    next->engine = std::make_unique<engine::Engine>(next->program, host_.hooks(next->program, next->python.get(), next->mapping.get()), options_);
     if (next->python) next->python->bound().attach(next->engine.get());
     if (waiting_) {
-        waiting_ = std::move(next);  // a newer edit replaces one that had not taken over yet
+        waiting_ = std::move(next);  // a newer edit replaces one that had not taken over yet (the GIL is held)
         return;
     }
-    if (swap.offer(next->engine.get())) {
-        fmt::print(stderr, "mdc: {} reloaded\n", args_.file);
-        patches_.push_back(std::move(next));
-    } else {
+    if (!offer(swap, next)) {
         fmt::print(stderr, "mdc: {} checks; it takes over once the notes held under the previous edit are released\n", args_.file);
         waiting_ = std::move(next);
     }
@@ -170,7 +213,10 @@ void PatchWatcher::reload(drivers::EngineSwap& swap) {
 void PatchWatcher::free_retired(drivers::EngineSwap& swap) {
     if (engine::Engine* old = swap.take_retired())
         for (auto& p : patches_)
-            if (p->engine.get() == old) p->engine.reset();
+            if (p->engine.get() == old) {
+                p->engine.reset();
+                if (handlers_) handlers_->retire(&p->program);  // (a program without instances: nothing to end)
+            }
 }
 
 }  // namespace mdc::cli

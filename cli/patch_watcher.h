@@ -2,8 +2,11 @@
 // folders, so editors that save by renaming are seen too), recompiles the patch when one changes and, if it checks and needs no restart,
 // offers the new engine to the running driver (drivers/engine_swap.h). A broken edit prints its
 // diagnostics and the running patch stays; an edit of the backend, ports or client name says a
-// restart is needed. Engines the swap retires are freed here, off the engine thread; their
-// programs stay until exit (work they queued may still be waiting to be printed).
+// restart is needed. Each edit brings its own mapping lines and MIDIMonster instances (fresh
+// sub-interpreters, their modules, which are watched too, read again), handed to the worker just
+// before its engine is offered and ended once that engine is retired. Engines the swap retires
+// are freed here, off the engine thread; their programs stay until exit (work they queued may
+// still be waiting to be printed).
 #pragma once
 
 #include <atomic>
@@ -18,7 +21,10 @@
 #include "drivers/live_host.h"
 #include "engine/engine.h"
 #include "lang/compile.h"
+#include "drivers/mapping_table.h"
+#include "python/handlers.h"
 #include "python/live_calls.h"
+#include "python/live_handlers.h"
 #include "python_setup.h"
 
 namespace mdc::cli {
@@ -27,6 +33,8 @@ struct LoadedPatch {
     std::unique_ptr<Compilation> compilation;
     engine::Program program;
     std::unique_ptr<python::LiveCalls> python;  // its Python callables (null: none)
+    std::unique_ptr<drivers::MappingTable> mapping;  // its mapping lines (the tap's and the handlers')
+    std::unique_ptr<python::Handlers> handlers;      // its instances until handed to the worker (null: none)
     std::unique_ptr<engine::Engine> engine;
 };
 
@@ -35,18 +43,22 @@ public:
     // `first` is the running patch; its config is what later edits must keep. Its Python (if
     // any) is bound already; edits are bound in `python` (started when --watch is on) with their
     // modules read again, their engine functions reaching the engine through `inbox`.
+    // `handlers` (null when Python did not start) runs every patch's instances on the worker.
     PatchWatcher(const RunArgs& args, std::unique_ptr<LoadedPatch> first, drivers::LiveHost& host, engine::EngineOptions options,
-                 PythonSession& python, engine::EngineInbox& inbox);
+                 PythonSession& python, engine::EngineInbox& inbox, python::LiveHandlers* handlers);
     ~PatchWatcher();
 
     engine::Engine& first_engine() { return *patches_.front()->engine; }
     void start(drivers::EngineSwap& swap);  // starts watching (no-op without --watch)
-    void stop();
+    void stop();  // after the LiveHost's worker stopped: frees the instances edits loaded
 
 private:
     void run(drivers::EngineSwap& swap);
     void reload(drivers::EngineSwap& swap);
     void free_retired(drivers::EngineSwap& swap);
+    bool offer(drivers::EngineSwap& swap, std::unique_ptr<LoadedPatch>& patch);
+    void drop_waiting();
+    void free_finished_handlers();
     std::vector<std::filesystem::path> watched_files() const;
 
     const RunArgs& args_;
@@ -55,6 +67,7 @@ private:
     engine::EngineOptions options_;
     PythonSession& python_;
     engine::EngineInbox& inbox_;
+    python::LiveHandlers* handlers_;
     std::unique_ptr<LoadedPatch> waiting_;  // checked, not yet taken over (a swap was in progress)
     std::atomic<bool> stop_{false};
     std::thread thread_;

@@ -24,6 +24,8 @@ public:
         engine::Engine* expected = nullptr;
         return pending_.compare_exchange_strong(expected, next, std::memory_order_acq_rel);
     }
+    // The offering thread: no offer is waiting to be taken (only that thread makes one wait).
+    bool idle() const { return pending_.load(std::memory_order_acquire) == nullptr; }
     // Another thread: an engine that is no longer used, or null.
     engine::Engine* take_retired() { return retired_.exchange(nullptr, std::memory_order_acq_rel); }
 

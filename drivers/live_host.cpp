@@ -24,25 +24,29 @@ LiveHost::~LiveHost() {
     sem_destroy(&wake_);
 }
 
-engine::Hooks LiveHost::hooks(const engine::Program& program, PythonCalls* python) {
-    contexts_.push_back({this, &program, python});
+engine::Hooks LiveHost::hooks(const engine::Program& program, PythonCalls* python, const MappingTable* mapping) {
+    contexts_.push_back({this, &program, python, std::nullopt});
+    // RPN/NRPN state for as many input ports as the engine keeps per-port state for.
+    if (mapping && !mapping->empty()) contexts_.back().mapping.emplace(*mapping, static_cast<uint32_t>(engine::Program::state_ports));
     engine::Hooks h;
     h.context = &contexts_.back();
     h.enqueue = &LiveHost::enqueue;
     h.notice = &LiveHost::notice;
     h.scene_changed = &LiveHost::scene_changed;
     if (python) h.process = &LiveHost::process;
-    if (mapping_) h.tap = &LiveHost::tap;
+    if (contexts_.back().mapping) h.tap = &LiveHost::tap;
     return h;
 }
 
 // The mapping lines, on the realtime side: conversions and copies only.
 void LiveHost::tap(void* context, const engine::Event& in, engine::EventSink& out) {
-    LiveHost& self = *static_cast<Context*>(context)->host;
-    self.mapping_->route(in, [&](const MapTarget& t, double value) {
+    auto& c = *static_cast<Context*>(context);
+    LiveHost& self = *c.host;
+    c.mapping->route(in, [&](const MapTarget& t, double value) {
         if (t.python) {
             Work w;
             w.kind = Work::Kind::Handler;
+            w.program = c.program;
             w.value = {t.instance, t.channel, value};
             self.push(w, nullptr);
             return;
@@ -220,7 +224,7 @@ void LiveHost::handle(Work& w) {
         return;
     }
     if (w.kind == Work::Kind::Handler) {
-        if (guest_) guest_->deliver(w.value);
+        if (guest_) guest_->deliver(w.program, w.value);
         return;
     }
     if (w.kind == Work::Kind::Trace) {

@@ -57,12 +57,11 @@ public:
 
     // The hooks for an engine running `program` (which must outlive this host: with hot reload,
     // work queued by an old program may still be waiting when it is replaced), with `python`
-    // running its Python calls (null: a program without Python; must outlive the host too).
-    engine::Hooks hooks(const engine::Program& program, PythonCalls* python = nullptr);
+    // running its Python calls (null: a program without Python; must outlive the host too) and
+    // `mapping` its mapping lines, tapped on the realtime side (null or empty: none; must outlive
+    // the engine): MIDI targets straight into the engine's output, Python ones to the guest.
+    engine::Hooks hooks(const engine::Program& program, PythonCalls* python = nullptr, const MappingTable* mapping = nullptr);
     LiveCounters& counters() { return counters_; }
-    // The mapping lines (from `table`, which must outlive the host), tapped in every engine made
-    // after this call: MIDI targets straight into the engine's output, Python ones to the guest.
-    void set_mapping(const MappingTable& table, uint32_t in_ports) { mapping_.emplace(table, in_ports); }
     // What else runs on the worker (before start(); none: handler values are dropped).
     void set_guest(WorkerGuest* guest) { guest_ = guest; }
     // Where Quit/Restart requests, SendOSC and scene changes go (before start(); none: ignored).
@@ -110,6 +109,7 @@ private:
         LiveHost* host;
         const engine::Program* program;
         PythonCalls* python;
+        std::optional<MappingInput> mapping;  // the realtime side's
     };
     struct CallThread {  // Call(thread=f): one thread per call, joined once done
         std::thread thread;
@@ -130,7 +130,6 @@ private:
     std::chrono::steady_clock::time_point last_report_{};
     ShellCommands commands_;
     std::vector<CallThread> call_threads_;  // the worker's
-    std::optional<MappingInput> mapping_;  // the realtime side's
     WorkerGuest* guest_ = nullptr;
     RunControl* control_ = nullptr;
 };

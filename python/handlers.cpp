@@ -77,6 +77,11 @@ std::unique_ptr<Handlers> Handlers::load(Runtime& runtime, const CheckedPatch& p
             diags.error(pi.span, fmt::format("cannot create a Python interpreter for instance '{}'", pi.name));
             return nullptr;
         }
+        // threading's idea of this interpreter's main thread is the thread that first imports it,
+        // and the interpreter can only end on that thread (threading._shutdown waits for it
+        // otherwise): this one, which also ends it (~Handlers).
+        Ref threading(PyImport_ImportModule("threading"));
+        if (!threading) PyErr_Clear();
         Instance& in = *inst;
         h->instances_.push_back(std::move(inst));
         // This interpreter's sys.path, stdout and midimonster module; then its modules.

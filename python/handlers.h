@@ -12,7 +12,9 @@
 // legacy mode), which is safe with extension modules that allow sub-interpreters.
 //
 // Threads: offline everything runs on the thread that holds the GIL (`Handlers::load`'s). Live,
-// one worker thread calls `attach_worker()` and then owns all calls (see live_handlers.h).
+// one worker thread calls `attach_worker()` and then owns all calls until `detach_worker()` (see
+// live_handlers.h). The thread that loaded them destroys them (an interpreter ends on the thread
+// it began on).
 #pragma once
 
 #include <cstdint>

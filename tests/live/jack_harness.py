@@ -114,6 +114,18 @@ def reclaim_dead_slots():
     return len(dead)
 
 
+def stop_mdc(mdc, interrupt=True, timeout=10):
+    """Ctrl-C to a running mdc (when `interrupt`), then its (stdout, stderr); killed if it hangs."""
+    if interrupt and mdc.poll() is None:
+        mdc.send_signal(signal.SIGINT)
+    try:
+        return mdc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        mdc.kill()
+        out, err = mdc.communicate()
+        return out, err + "\n(mdc hung and was killed)"
+
+
 def write(path, text):
     with open(path, "w") as f:
         f.write(text)
@@ -156,14 +168,7 @@ def run_case(name, patch, script, expect, backend="jack-rt", ports=(1, 1), mdc_a
         time.sleep(kill_server_after)
         server.proc.terminate()  # SIGTERM: a SIGKILLed jackd leaves its slot in the shm registry (8 at most)
     pout, perr = probe.communicate(timeout=timeout + 10)
-    if mdc.poll() is None and kill_server_after is None:
-        mdc.send_signal(signal.SIGINT)
-    try:
-        mout, merr = mdc.communicate(timeout=10)
-    except subprocess.TimeoutExpired:
-        mdc.kill()
-        mout, merr = mdc.communicate()
-        merr += "\n(mdc hung and was killed)"
+    mout, merr = stop_mdc(mdc, interrupt=kill_server_after is None)
     if own_server:
         server.stop()
     sent, recv = parse_probe(pout)

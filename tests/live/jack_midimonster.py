@@ -7,13 +7,12 @@ keeps flowing.
   usage: jack_midimonster.py MDC PROBE
 """
 import os
-import signal
 import subprocess
 import sys
 import tempfile
 import time
 
-from jack_harness import Server  # a private jackd with the dummy driver
+from jack_harness import Server, stop_mdc  # a private jackd with the dummy driver; Ctrl-C to mdc
 
 MDC, PROBE = sys.argv[1], sys.argv[2]
 TAG = f"mm{os.getpid()}"
@@ -109,13 +108,7 @@ def run_case(name, script, expect, backend, timeout=6):
     probe = subprocess.run([PROBE, "--name", f"probe{TAG}{name}", "--script", f"{tmp}/script.txt", "--expect", str(expect),
                             "--timeout", str(timeout), "--to", f"{client}:in_1", "--from", f"{client}:out_1"],
                            env=server.env, capture_output=True, text=True, timeout=timeout + 20)
-    mdc.send_signal(signal.SIGINT)
-    try:
-        _, err = mdc.communicate(timeout=15)
-    except subprocess.TimeoutExpired:
-        mdc.kill()
-        _, err = mdc.communicate()
-        err += "\n(mdc hung and was killed)"
+    _, err = stop_mdc(mdc, timeout=15)
     server.stop()
     recv = [line.split(" ", 3)[3] for line in probe.stdout.splitlines() if line.startswith("recv")]
     return recv, mdc.returncode, err, tmp
@@ -150,6 +143,65 @@ recv, rc, err, _ = run_case("full", burst, 2, "jack", timeout=4)
 check("values for Python handlers or trace records found the worker's queue full and were dropped" in err, f"full queue: reported ({err[-400:]})")
 check(recv == ["90 3C 64", "B0 02 22"], f"full queue: the patch and MIDI-to-MIDI lines are not held up ({recv})")
 check(rc == 0 and time.time() - t0 < 20, f"full queue: exit 0 promptly (rc {rc}, {time.time() - t0:.1f} s)")
+
+# --watch: an edit of a handler module and of the mapping lines takes over with fresh instances
+# (the module read again); the old instances' cleanup handler runs when they are replaced.
+WATCH_MODULE = '''import os
+import midimonster
+
+def handle(value):
+    midimonster.output("out", %s)
+
+def _cleanup():
+    with open(os.path.join(os.path.dirname(__file__), "cleanup.txt"), "a") as f:
+        f.write("%s\\n")
+
+midimonster.cleanup_handler(_cleanup)
+'''
+WATCH_PATCH = """from mididings import *
+config(client_name='CLIENT')
+py1 = python("w.py")
+py1.w.handle < in_1.ch0.cc7
+py1.out > out_1.ch0.cc10
+in_1.ch0.cc1 > out_1.ch0.cc%d
+run(Filter(NOTE))
+"""
+
+
+def watch_case():
+    server = Server("mmwatch")
+    tmp = tempfile.mkdtemp(prefix="mdc_mm_")
+    client = f"mdc{TAG}mmwatch"
+    with open(f"{tmp}/patch.mdp", "w") as f:
+        f.write(WATCH_PATCH.replace("CLIENT", client) % 2)
+    with open(f"{tmp}/w.py", "w") as f:
+        f.write(WATCH_MODULE % ("1 - value", "cleanup inverted"))
+    with open(f"{tmp}/script.txt", "w") as f:
+        f.write("0 0 1 B0 07 7F\n0 1 1 B0 01 22\n800 0 1 B0 07 7F\n800 1 1 B0 01 22\n")
+    mdc = subprocess.Popen([MDC, "run", "--backend", "jack", "--watch", f"{tmp}/patch.mdp"], env=server.env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    probe = subprocess.Popen([PROBE, "--name", f"probe{TAG}mmwatch", "--script", f"{tmp}/script.txt", "--expect", "4", "--timeout", "12",
+                              "--to", f"{client}:in_1", "--from", f"{client}:out_1"], env=server.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2.0)
+    with open(f"{tmp}/w.py.tmp", "w") as f:
+        f.write(WATCH_MODULE % ("value", "cleanup plain"))
+    os.rename(f"{tmp}/w.py.tmp", f"{tmp}/w.py")
+    with open(f"{tmp}/patch.mdp.tmp", "w") as f:
+        f.write(WATCH_PATCH.replace("CLIENT", client) % 3)
+    os.rename(f"{tmp}/patch.mdp.tmp", f"{tmp}/patch.mdp")
+    pout, _ = probe.communicate(timeout=30)
+    _, err = stop_mdc(mdc, timeout=15)
+    server.stop()
+    recv = [line.split(" ", 3)[3] for line in pout.splitlines() if line.startswith("recv")]
+    check(sorted(recv[:2]) == ["B0 02 22", "B0 0A 00"] and sorted(recv[2:]) == ["B0 03 22", "B0 0A 7F"],
+          f"--watch: the edited handler module and mapping line take over ({recv}; {err[-400:]})")
+    cleanups = open(f"{tmp}/cleanup.txt").read().split("\n") if os.path.exists(f"{tmp}/cleanup.txt") else []
+    check(cleanups[:1] == ["cleanup inverted"] and "cleanup plain" in cleanups,
+          f"--watch: the replaced instances' cleanup runs, then the last ones' at exit ({cleanups})")
+    check("reloaded" in err and mdc.returncode == 0, f"--watch with instances: reloaded, exit 0 ({mdc.returncode}: {err[-400:]})")
+
+
+watch_case()
 
 print(f"{passed} passed, {len(failures)} failed")
 sys.exit(1 if failures else 0)

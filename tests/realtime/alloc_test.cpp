@@ -84,7 +84,12 @@ namespace {
 struct CountingGuest final : drivers::WorkerGuest {
     std::atomic<uint64_t> values{0};
     void start() override {}
-    void deliver(const drivers::HandlerValue&) override { values.fetch_add(1, std::memory_order_relaxed); }
+    const engine::Program* expected = nullptr;
+    std::atomic<uint64_t> strangers{0};  // values naming another program
+    void deliver(const engine::Program* from, const drivers::HandlerValue&) override {
+        values.fetch_add(1, std::memory_order_relaxed);
+        if (from != expected) strangers.fetch_add(1, std::memory_order_relaxed);
+    }
     void run_due() override {}
     int sleep_ms(int at_most) override { return at_most; }
     void stop() override {}
@@ -104,10 +109,10 @@ TEST_CASE("the live tap of mapping lines makes no heap allocation") {
     REQUIRE(r.program);
     drivers::MappingTable table(c->checked);
     drivers::LiveHost host({}, false, true);
-    host.set_mapping(table, 2);
     CountingGuest guest;
+    guest.expected = &*r.program;
     host.set_guest(&guest);
-    engine::Engine engine(*r.program, host.hooks(*r.program));
+    engine::Engine engine(*r.program, host.hooks(*r.program, nullptr, &table));
     host.start();
     auto stream = testing::random_stream(11, 200000, 2);
     uint64_t outputs = 0;
@@ -130,6 +135,7 @@ TEST_CASE("the live tap of mapping lines makes no heap allocation") {
     CHECK(realtime_allocations.load() == 0);
     CHECK(outputs > 1000);  // MIDI-to-MIDI lines (the patch discards everything)
     CHECK(guest.values.load() > 1000);
+    CHECK(guest.strangers.load() == 0);
 }
 
 TEST_CASE("draining the inbox while another thread posts makes no heap allocation") {
