@@ -155,6 +155,7 @@ int run_live(PythonSession& python, std::unique_ptr<Compilation> compilation, en
     options.bound_out_ports = true;
     options.clock = driver->clock();
     PatchWatcher watcher(args, std::move(first), host, options, python, inbox, handler_guest ? &*handler_guest : nullptr);
+    watcher.on_take_over([&extras](const CheckedPatch& checked) { extras.patch_changed(checked); });
     engine::Engine& engine = watcher.first_engine();
     drivers::EngineSwap engines(&engine, static_cast<uint32_t>(live.in_ports.size()));
     if (!config.silent)

@@ -76,6 +76,7 @@ bool PatchWatcher::offer(drivers::EngineSwap& swap, std::unique_ptr<LoadedPatch>
     if (patch->handlers && handlers_) handlers_->add(&patch->program, std::move(patch->handlers));
     [[maybe_unused]] const bool offered = swap.offer(patch->engine.get());  // only this thread offers: it is idle
     fmt::print(stderr, "mdc: {} reloaded\n", args_.file);
+    if (on_take_over_) on_take_over_(patch->compilation->checked);
     patches_.push_back(std::move(patch));
     return true;
 }

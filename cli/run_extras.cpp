@@ -39,6 +39,23 @@ void choose_memorized_scene(const CheckedPatch& checked, engine::Program& progra
                from->args[0].s, scene + off, subscene >= 0 ? fmt::format(" subscene {}", subscene + off) : "");
 }
 
+// The scenes OSCInterface tells livedings about, sorted by number.
+std::vector<drivers::OscScene> osc_scenes(const CheckedPatch& checked) {
+    std::vector<drivers::OscScene> out;
+    if (!checked.run) return out;
+    for (const auto& [number, scene] : checked.run->scenes) {
+        drivers::OscScene s{number, scene.name, {}};
+        if (scene.group)
+            for (const SceneValue& sub : scene.subscenes) s.subscenes.push_back(sub.name);
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+void RunExtras::patch_changed(const CheckedPatch& checked) {
+    for (auto& o : osc) o->set_scenes(osc_scenes(checked));
+}
+
 int open_run_extras(const CheckedPatch& checked, engine::EngineInbox& inbox, uint32_t out_ports, RunExtras& extras) {
     for (const HookValue& h : checked.hooks) {
         if (h.name == "MemorizeScene") {
@@ -52,14 +69,7 @@ int open_run_extras(const CheckedPatch& checked, engine::EngineInbox& inbox, uin
         for (const Value& target : h.args[1].elements()) config.notify.push_back(osc_target_url(target, "notify_ports", checked_already).value_or(""));
         config.data_offset = checked.config.data_offset;
         config.out_ports = out_ports;
-        if (checked.run) {
-            for (const auto& [number, scene] : checked.run->scenes) {
-                drivers::OscScene s{number, scene.name, {}};
-                if (scene.group)
-                    for (const SceneValue& sub : scene.subscenes) s.subscenes.push_back(sub.name);
-                config.scenes.push_back(std::move(s));
-            }
-        }
+        config.scenes = osc_scenes(checked);
         std::string error;
         auto osc = drivers::OscInterface::open(std::move(config), inbox, extras.control, error);
         if (!osc) {

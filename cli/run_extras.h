@@ -25,7 +25,11 @@ struct RunExtras {
     void start() {  // just before the engine starts: OSCInterface's /mididings/start
         for (auto& o : osc) o->start();
     }
+    // A reloaded patch took over (mdc run --watch): OSCInterface's scenes become its.
+    void patch_changed(const CheckedPatch& checked);
 };
+
+std::vector<drivers::OscScene> osc_scenes(const CheckedPatch& checked);
 
 // MemorizeScene: the remembered scene becomes the program's initial scene (a warning when the
 // patch has no such scene any more).

@@ -77,12 +77,26 @@ void OscInterface::send_config(bool start) {
     if (start) notify("/mididings/start", {});
     notify("/mididings/data_offset", {int_value(config_.data_offset)});
     notify("/mididings/begin_scenes", {});
-    for (const OscScene& s : config_.scenes) {
+    for (const OscScene& s : scenes()) {
         std::vector<OscValue> args = {int_value(s.number + config_.data_offset), string_value(s.name)};
         for (const std::string& sub : s.subscenes) args.push_back(string_value(sub));
         notify("/mididings/add_scene", args);
     }
     notify("/mididings/end_scenes", {});
+}
+
+std::vector<OscScene> OscInterface::scenes() const {
+    std::lock_guard lock(scenes_lock_);
+    return config_.scenes;
+}
+
+void OscInterface::set_scenes(std::vector<OscScene> scenes) {
+    {
+        std::lock_guard lock(scenes_lock_);
+        config_.scenes = std::move(scenes);
+    }
+    send_config(false);
+    send_current();
 }
 
 void OscInterface::send_current() {
@@ -103,6 +117,7 @@ void OscInterface::post_switch(int32_t scene, int32_t subscene) {
 }
 
 int OscInterface::subscene_count(int32_t scene) const {
+    std::lock_guard lock(scenes_lock_);
     for (const OscScene& s : config_.scenes)
         if (s.number == scene) return static_cast<int>(s.subscenes.size());
     return 0;
@@ -111,10 +126,11 @@ int OscInterface::subscene_count(int32_t scene) const {
 // mididings: the neighbour in the sorted scene numbers, if there is one (no wrap).
 void OscInterface::step_scene(int delta) {
     const int32_t current = scene_.load();
-    auto it = std::find_if(config_.scenes.begin(), config_.scenes.end(), [&](const OscScene& s) { return s.number == current; });
-    if (it == config_.scenes.end()) return;
-    const auto n = (it - config_.scenes.begin()) + delta;
-    if (n >= 0 && n < static_cast<std::ptrdiff_t>(config_.scenes.size())) post_switch(config_.scenes[static_cast<size_t>(n)].number, -1);
+    const std::vector<OscScene> all = scenes();
+    auto it = std::find_if(all.begin(), all.end(), [&](const OscScene& s) { return s.number == current; });
+    if (it == all.end()) return;
+    const auto n = (it - all.begin()) + delta;
+    if (n >= 0 && n < static_cast<std::ptrdiff_t>(all.size())) post_switch(all[static_cast<size_t>(n)].number, -1);
 }
 
 // mididings: the neighbouring subscene, wrapping around when asked (Python's modulo).

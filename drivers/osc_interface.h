@@ -3,7 +3,8 @@
 // /prev_subscene, /next_subscene, /panic, /query, /quit and /restart; what reaches the engine goes
 // through its EngineInbox (switches; panic's controllers as output events), never by calling the
 // engine from this thread. Notify ports get /mididings/start, /data_offset, /begin_scenes,
-// /add_scene, /end_scenes at start and on /query, /current_scene on each scene change, /exit.
+// /add_scene, /end_scenes at start, on /query and when a reload changes the scenes, /current_scene
+// on each scene change, /exit.
 #pragma once
 
 #include <atomic>
@@ -43,6 +44,9 @@ public:
 
     void start();  // /mididings/start and the configuration, before the engine starts
     void scene_changed(int32_t scene, int32_t subscene) override;
+    // A reloaded patch's scenes (mdc run --watch): from now on, and sent to the notify ports as
+    // on /query (begin_scenes .. end_scenes, then the current scene).
+    void set_scenes(std::vector<OscScene> scenes);
 
 private:
     OscInterface(OscInterfaceConfig config, engine::EngineInbox& inbox, RunControl& control);
@@ -55,6 +59,7 @@ private:
     void step_subscene(int delta, bool wrap);
     void panic();
     int subscene_count(int32_t scene) const;
+    std::vector<OscScene> scenes() const;
 
     static int on_message(const char* path, const char* types, void** argv, int argc, void* user);
 
@@ -64,6 +69,7 @@ private:
     void* server_ = nullptr;  // lo_server_thread
     std::atomic<int32_t> scene_{-1}, subscene_{-1};  // raw; what the engine last reported
     std::mutex send_lock_;    // notifications come from the server thread and the engine's side
+    mutable std::mutex scenes_lock_;  // config_.scenes: replaced by reloads, read by the server thread
     OscOut out_;
 };
 

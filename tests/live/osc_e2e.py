@@ -356,5 +356,41 @@ run([Filter(NOTE), Filter(PROGRAM) >> ProgramFilter(1) >> Quit(), Filter(PROGRAM
         finally:
             server.stop()
 
+    # --watch: an edit that adds a scene tells the notify ports the new list, and OSC navigation
+    # follows it (next_scene from the last old scene reaches the new one).
+    server = Server("oscwatch")
+    try:
+        client = f"mdcosc{TAG}watch"
+        dump = Dump()
+        port = free_port()
+        watch_patch = """from mididings import *
+from mididings.extra.osc import OSCInterface
+config(client_name='%s')
+hook(OSCInterface(port=%d, notify_ports=[%d]))
+run(scenes={%s})
+"""
+        two = "1: Scene('one', Transpose(1)), 2: Scene('two', Transpose(2))"
+        write(f"{tmp}/watch.mdp", watch_patch % (client, port, dump.port, two))
+        p = subprocess.Popen([MDC, "run", "--backend", "jack", "--watch", f"{tmp}/watch.mdp"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, env=server.env)
+        out, err = Lines(p.stdout), Lines(p.stderr)
+        check(dump.wait_for("/mididings/current_scene ii 1 1"), f"--watch: OSCInterface starts ({err.snapshot()})")
+        oscsend(port, "/mididings/switch_scene", "i", 2)
+        check(dump.wait_for("/mididings/current_scene ii 2 1"), f"--watch: switch_scene 2 ({dump.messages()[-3:]})")
+        write(f"{tmp}/watch.mdp.tmp", watch_patch % (client, port, dump.port, two + ", 3: Scene('three', Transpose(3))"))
+        os.rename(f"{tmp}/watch.mdp.tmp", f"{tmp}/watch.mdp")
+        check(dump.wait_for('/mididings/add_scene is 3 "three"', timeout=10), f"--watch: the new scene list is sent ({dump.messages()[-6:]} {err.snapshot()[-3:]})")
+        check(dump.wait_for("/mididings/current_scene ii 2 1", 2), f"--watch: then the current scene again ({dump.messages()[-3:]})")
+        oscsend(port, "/mididings/next_scene")
+        check(dump.wait_for("/mididings/current_scene ii 3 1"), f"--watch: next_scene reaches the added scene ({dump.messages()[-3:]})")
+        got = probe(server, client, "wt", "0 0 1 90 3C 64\n", 1)
+        check(got == ["90 3F 64"], f"--watch: the added scene plays: {got}")
+        oscsend(port, "/mididings/quit")
+        rc = wait_exit(p)
+        check(rc == 0, f"--watch: /quit exits 0 (got {rc}: {err.snapshot()[-4:]})")
+        dump.stop()
+    finally:
+        server.stop()
+
 print(f"{passed} passed, {len(failures)} failed")
 sys.exit(1 if failures else 0)
