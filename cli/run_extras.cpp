@@ -52,11 +52,27 @@ std::vector<drivers::OscScene> osc_scenes(const CheckedPatch& checked) {
     return out;
 }
 
+// What of a patch's hooks is fixed once mdc runs: their names and arguments, as written.
+static std::string hooks_started(const CheckedPatch& checked) {
+    std::string text;
+    for (const HookValue& h : checked.hooks) {
+        if (h.name != "OSCInterface" && h.name != "MemorizeScene") continue;
+        text += h.name + "(";
+        for (const Value& a : h.args) text += describe(a) + ", ";
+        text += ") ";
+    }
+    return text;
+}
+
 void RunExtras::patch_changed(const CheckedPatch& checked) {
     for (auto& o : osc) o->set_scenes(osc_scenes(checked));
+    if (hooks_started(checked) != hooks)
+        fmt::print(stderr, "mdc: warning: the edit changes the OSCInterface or MemorizeScene hooks, which needs a restart of mdc; "
+                           "the ones it started with stay\n");
 }
 
 int open_run_extras(const CheckedPatch& checked, engine::EngineInbox& inbox, uint32_t out_ports, RunExtras& extras) {
+    extras.hooks = hooks_started(checked);
     for (const HookValue& h : checked.hooks) {
         if (h.name == "MemorizeScene") {
             extras.memos.push_back(std::make_unique<drivers::SceneMemo>(h.args[0].s, checked.config.data_offset));

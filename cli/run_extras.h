@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "drivers/osc_interface.h"
@@ -21,11 +22,13 @@ struct RunExtras {
     drivers::RunControl control;
     std::vector<std::unique_ptr<drivers::SceneMemo>> memos;
     std::vector<std::unique_ptr<drivers::OscInterface>> osc;  // destroyed first: they refer to control
+    std::string hooks;  // the hooks started with, as written (an edit cannot change them)
 
     void start() {  // just before the engine starts: OSCInterface's /mididings/start
         for (auto& o : osc) o->start();
     }
-    // A reloaded patch took over (mdc run --watch): OSCInterface's scenes become its.
+    // A reloaded patch took over (mdc run --watch): OSCInterface's scenes become its; a change of
+    // the hooks themselves is reported (they stay).
     void patch_changed(const CheckedPatch& checked);
 };
 
