@@ -76,7 +76,7 @@ bool PatchWatcher::offer(drivers::EngineSwap& swap, std::unique_ptr<LoadedPatch>
     if (patch->handlers && handlers_) handlers_->add(&patch->program, std::move(patch->handlers));
     [[maybe_unused]] const bool offered = swap.offer(patch->engine.get());  // only this thread offers: it is idle
     fmt::print(stderr, "mdc: {} reloaded\n", args_.file);
-    if (on_take_over_) on_take_over_(patch->compilation->checked);
+    offered_ = patch.get();
     patches_.push_back(std::move(patch));
     return true;
 }
@@ -138,10 +138,15 @@ void PatchWatcher::run(drivers::EngineSwap& swap) {
             watch();
         }
         if (waiting_) offer(swap, waiting_);
+        if (offered_ && swap.idle()) {  // the engine thread took it: it plays now (the GIL is not held here)
+            if (on_take_over_) on_take_over_(offered_->compilation->checked);
+            offered_ = nullptr;
+        }
         free_retired(swap);
         free_finished_handlers();
     }
     close(fd);
+    drop_waiting();            // its instances began on this thread: they end here
     free_finished_handlers();  // (the worker has stopped: all of this thread's)
 }
 

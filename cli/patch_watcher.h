@@ -50,7 +50,7 @@ public:
     ~PatchWatcher();
 
     engine::Engine& first_engine() { return *patches_.front()->engine; }
-    // Called on the watcher's thread when an edit is offered to the engine thread (before start()).
+    // Called on the watcher's thread once an edit has taken over (set before start()).
     void on_take_over(std::function<void(const CheckedPatch&)> f) { on_take_over_ = std::move(f); }
     void start(drivers::EngineSwap& swap);  // starts watching (no-op without --watch)
     void stop();  // after the LiveHost's worker stopped: frees the instances edits loaded
@@ -72,7 +72,8 @@ private:
     engine::EngineInbox& inbox_;
     python::LiveHandlers* handlers_;
     std::function<void(const CheckedPatch&)> on_take_over_;
-    std::unique_ptr<LoadedPatch> waiting_;  // checked, not yet taken over (a swap was in progress)
+    std::unique_ptr<LoadedPatch> waiting_;
+    const LoadedPatch* offered_ = nullptr;  // offered, not yet seen taken over  // checked, not yet taken over (a swap was in progress)
     std::atomic<bool> stop_{false};
     std::thread thread_;
 };

@@ -2,13 +2,15 @@
 // offered from another thread and taken at the start of a cycle (one atomic exchange); it starts
 // in the scene that was current, if the new program has it. Note-offs and sustain releases of
 // notes and pedals that began under the old program still go through the old one, which is
-// retired (handed back for deletion off the engine thread) once nothing it started is held.
+// retired (handed back for deletion off the engine thread) once nothing it started is held, at
+// the start of the cycle after the one that released the last of it.
 // Engine thread: no allocation, no lock.
 #pragma once
 
 #include <atomic>
 #include <bitset>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "engine/engine.h"
@@ -33,6 +35,7 @@ public:
     // been retired); what it outputs on starting goes to `emit(std::span<const Event>)`.
     template <typename Emit>
     bool begin_cycle(uint64_t frame, Emit&& emit) {
+        if (done_) retired_.store(std::exchange(done_, nullptr), std::memory_order_release);  // route() used it last cycle
         if (old_ || retired_.load(std::memory_order_acquire)) return false;  // one takeover at a time
         engine::Engine* next = pending_.load(std::memory_order_acquire);
         if (!next) return false;
@@ -62,7 +65,7 @@ public:
         if (release && old_ && held_old_[port].test(bit)) {
             held_old_[port].reset(bit);
             engine::Engine& old = *old_;
-            retire_if_done();
+            if (nothing_held_old()) done_ = std::exchange(old_, nullptr);  // retired at the next cycle: the caller uses it now
             return old;
         }
         if (release) held_now_[port].reset(bit);
@@ -73,17 +76,19 @@ public:
     engine::Engine& current() { return *current_; }
 
 private:
-    void retire_if_done() {
-        if (!old_) return;
+    bool nothing_held_old() const {
         for (const auto& h : held_old_)
-            if (h.any()) return;
-        retired_.store(old_, std::memory_order_release);
-        old_ = nullptr;
+            if (h.any()) return false;
+        return true;
+    }
+    void retire_if_done() {
+        if (old_ && nothing_held_old()) retired_.store(std::exchange(old_, nullptr), std::memory_order_release);
     }
 
     using Held = std::bitset<16 * 128 + 16>;  // notes by channel, then sustain pedals
     engine::Engine* current_;
     engine::Engine* old_ = nullptr;
+    engine::Engine* done_ = nullptr;  // the old engine, released by route(): handed back at the next cycle start
     std::atomic<engine::Engine*> pending_{nullptr};
     std::atomic<engine::Engine*> retired_{nullptr};
     std::vector<Held> held_now_, held_old_;

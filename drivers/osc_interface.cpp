@@ -68,21 +68,27 @@ void OscInterface::start() {
 
 void OscInterface::notify(const char* path, const std::vector<OscValue>& args) {
     std::lock_guard lock(send_lock_);
+    notify_locked(path, args);
+}
+
+void OscInterface::notify_locked(const char* path, const std::vector<OscValue>& args) {
     std::string error;
     for (const std::string& url : config_.notify)
         if (!out_.send(url, path, args, error)) fmt::print(stderr, "mdc: warning: OSCInterface: {}\n", error);
 }
 
 void OscInterface::send_config(bool start) {
-    if (start) notify("/mididings/start", {});
-    notify("/mididings/data_offset", {int_value(config_.data_offset)});
-    notify("/mididings/begin_scenes", {});
-    for (const OscScene& s : scenes()) {
+    const std::vector<OscScene> all = scenes();
+    std::lock_guard lock(send_lock_);  // one block: a /query answered meanwhile does not interleave
+    if (start) notify_locked("/mididings/start", {});
+    notify_locked("/mididings/data_offset", {int_value(config_.data_offset)});
+    notify_locked("/mididings/begin_scenes", {});
+    for (const OscScene& s : all) {
         std::vector<OscValue> args = {int_value(s.number + config_.data_offset), string_value(s.name)};
         for (const std::string& sub : s.subscenes) args.push_back(string_value(sub));
-        notify("/mididings/add_scene", args);
+        notify_locked("/mididings/add_scene", args);
     }
-    notify("/mididings/end_scenes", {});
+    notify_locked("/mididings/end_scenes", {});
 }
 
 std::vector<OscScene> OscInterface::scenes() const {

@@ -54,6 +54,7 @@ private:
     void send_config(bool start);
     void send_current();
     void notify(const char* path, const std::vector<OscValue>& args);
+    void notify_locked(const char* path, const std::vector<OscValue>& args);  // send_lock_ held
     void post_switch(int32_t scene, int32_t subscene);
     void step_scene(int delta);
     void step_subscene(int delta, bool wrap);

@@ -329,7 +329,7 @@ std::string Bound::where(int32_t instr) const {
 
 // The MidiEvent given to Python. The one given last is used again when nothing else kept it
 // (its reference count is back to ours alone): most functions return or drop their event.
-void* Bound::event_object(const engine::Event& ev) {
+void* Bound::event_object(const engine::Event& ev, void** written_out) {
     auto* spare = static_cast<PyObject*>(spare_event_);
     Ref e;
     if (spare && Py_REFCNT(spare) == 1) {
@@ -343,22 +343,23 @@ void* Bound::event_object(const engine::Event& ev) {
     }
     using S = Runtime::State;
     PyObject* obj = e.p;
-    static_assert(std::size(decltype(written_){}) == S::Slots);
+    void* unused[S::Slots];
+    auto** written = reinterpret_cast<PyObject**>(written_out ? written_out : unused);
     auto put = [&](S::Slot s, long v) {  // a small int from the table, when the slot does not hold it already
         PyObject*& slot = slot_at(obj, state_.slot_offset[s]);
         if (v >= 0 && v < S::small_int_count) {
             PyObject* cached = state_.small_ints[v].p;
-            written_[s] = cached;
+            written[s] = cached;
             if (slot != cached) Py_XSETREF(slot, Py_NewRef(cached));
             return true;
         }
-        written_[s] = nullptr;  // a value read back (an object freed could come back at its address)
+        written[s] = nullptr;  // a value read back (an object freed could come back at its address)
         return set_slot(obj, state_.slot_offset[s], PyLong_FromLong(v));
     };
     if (!put(S::Type, static_cast<long>(ev.type)) || !put(S::Port, ev.port) || !put(S::Channel, ev.channel) || !put(S::Data1, ev.data1) ||
         !put(S::Data2, ev.data2) || !set_slot(obj, state_.slot_offset[S::SysEx], PyBytes_FromStringAndSize(reinterpret_cast<const char*>(ev.sysex), ev.sysex ? ev.sysex_size : 0)))
         return nullptr;
-    written_[S::SysEx] = nullptr;
+    written[S::SysEx] = nullptr;
     return std::exchange(e.p, nullptr);
 }
 
@@ -398,7 +399,8 @@ bool Bound::process(int32_t instr, const engine::Event& in, engine::EventSink& o
         bool& flag;
         ~Leave() { flag = false; }
     } leave{in_process_};
-    Ref ev(static_cast<PyObject*>(event_object(in)));
+    void* written[Runtime::State::Slots];  // this call's: Call on the worker makes events too, between GIL switches
+    Ref ev(static_cast<PyObject*>(event_object(in, written)));
     if (!ev) return failed(instr, "Process");
     Ref result(static_cast<PyObject*>(invoke(instr, ev.p)));
     if (!result) return failed(instr, "Process");
@@ -407,7 +409,7 @@ bool Bound::process(int32_t instr, const engine::Event& in, engine::EventSink& o
         engine::Event e;
         if (sysex_.empty()) sysex_.resize(1);
         const bool same = result.p == ev.p;  // the event given, perhaps changed: its unchanged slots are not read
-        if (!(same ? to_event(state_, result.p, e, sysex_[0], in, reinterpret_cast<PyObject* const*>(written_))
+        if (!(same ? to_event(state_, result.p, e, sysex_[0], in, reinterpret_cast<PyObject* const*>(written))
                    : to_event(state_, result.p, e, sysex_[0])))
             return failed(instr, "Process");
         e.frame = in.frame;

@@ -120,11 +120,12 @@ private:
     std::vector<Ref> items_;
     std::vector<engine::Event> events_;
     void* spare_event_ = nullptr;  // PyObject*: the MidiEvent made last (event_object)
-    void* written_[6] = {};        // PyObject*: what event_object put in its slots (cached small ints; else null)
     std::vector<std::vector<uint8_t>> sysex_;
     uint64_t exceptions_ = 0;
 
-    void* event_object(const engine::Event& ev);      // a new MidiEvent (PyObject*)
+    // A MidiEvent (PyObject*) for `ev`; `written` (Slots entries) gets what each slot was given
+    // when it is a cached small int (else null): Process reads back only the slots changed.
+    void* event_object(const engine::Event& ev, void** written = nullptr);
     void* invoke(int32_t instr, void* event);          // f(event, *args, **kwargs), a new reference or null
     bool failed(int32_t instr, const char* unit);      // prints the traceback; returns false
     std::string where(int32_t instr) const;

@@ -7,9 +7,11 @@ keeps flowing.
   usage: jack_midimonster.py MDC PROBE
 """
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 from jack_harness import Server, stop_mdc  # a private jackd with the dummy driver; Ctrl-C to mdc
@@ -168,18 +170,26 @@ run(Filter(NOTE))
 """
 
 
-def watch_case():
-    server = Server("mmwatch")
+def start_watching(name, cc, module, script):
+    """A private server and `mdc run --watch` on WATCH_PATCH (its MIDI line to `cc`) with w.py made
+    of WATCH_MODULE % `module`, and the probe's script; returns (server, folder, client, mdc)."""
+    server = Server(name)
     tmp = tempfile.mkdtemp(prefix="mdc_mm_")
-    client = f"mdc{TAG}mmwatch"
+    client = f"mdc{TAG}{name}"
     with open(f"{tmp}/patch.mdp", "w") as f:
-        f.write(WATCH_PATCH.replace("CLIENT", client) % 2)
+        f.write(WATCH_PATCH.replace("CLIENT", client) % cc)
     with open(f"{tmp}/w.py", "w") as f:
-        f.write(WATCH_MODULE % ("1 - value", "cleanup inverted"))
+        f.write(WATCH_MODULE % module)
     with open(f"{tmp}/script.txt", "w") as f:
-        f.write("0 0 1 B0 07 7F\n0 1 1 B0 01 22\n800 0 1 B0 07 7F\n800 1 1 B0 01 22\n")
+        f.write(script)
     mdc = subprocess.Popen([MDC, "run", "--backend", "jack", "--watch", f"{tmp}/patch.mdp"], env=server.env,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return server, tmp, client, mdc
+
+
+def watch_case():
+    server, tmp, client, mdc = start_watching("mmwatch", 2, ("1 - value", "cleanup inverted"),
+                                              "0 0 1 B0 07 7F\n0 1 1 B0 01 22\n800 0 1 B0 07 7F\n800 1 1 B0 01 22\n")
     probe = subprocess.Popen([PROBE, "--name", f"probe{TAG}mmwatch", "--script", f"{tmp}/script.txt", "--expect", "4", "--timeout", "12",
                               "--to", f"{client}:in_1", "--from", f"{client}:out_1"], env=server.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(2.0)
@@ -202,6 +212,48 @@ def watch_case():
 
 
 watch_case()
+
+
+def waiting_case():
+    """A note held under the first patch keeps the second edit from taking over and the third
+    waiting; Ctrl-C then ends mdc and the instances of both (loaded on the watcher's thread, ended
+    there) without hanging."""
+    server, tmp, client, mdc = start_watching("mmwait", 2, ("value", "cleanup"), "0 0 1 90 3C 64\n")
+
+    def save(cc):
+        with open(f"{tmp}/patch.mdp.tmp", "w") as f:
+            f.write(WATCH_PATCH.replace("CLIENT", client) % cc)
+        os.rename(f"{tmp}/patch.mdp.tmp", f"{tmp}/patch.mdp")
+    err = []
+    reader = threading.Thread(target=lambda: err.extend(mdc.stderr), daemon=True)
+    reader.start()
+    probe = subprocess.run([PROBE, "--name", f"probe{TAG}mmwait", "--script", f"{tmp}/script.txt", "--expect", "1", "--timeout", "8",
+                            "--to", f"{client}:in_1", "--from", f"{client}:out_1"], env=server.env, capture_output=True, text=True, timeout=30)
+    def wait_for(text, count=1, timeout=10):
+        end = time.time() + timeout
+        while time.time() < end and sum(text in l for l in err) < count:
+            time.sleep(0.05)
+        return sum(text in l for l in err) >= count
+    save(3)  # takes over; the old engine keeps the held note
+    first = wait_for("reloaded")
+    save(4)  # offered, not taken while the note is held
+    first = first and wait_for("reloaded", 2)
+    save(5)  # waits behind it
+    second = wait_for("takes over once the notes held")
+    t0 = time.time()
+    mdc.send_signal(signal.SIGINT)
+    try:
+        rc = mdc.wait(15)
+    except subprocess.TimeoutExpired:
+        mdc.kill()
+        rc = "hung"
+    reader.join(5)
+    server.stop()
+    check(first and second and "recv" in probe.stdout, f"--watch: an edit waits behind a held note ({first}, {second}; {''.join(err)[-400:]})")
+    check(rc == 0 and time.time() - t0 < 10, f"--watch: Ctrl-C with a waiting edit's instances exits 0 promptly (rc {rc}; {''.join(err)[-300:]})")
+
+
+waiting_case()
 
 print(f"{passed} passed, {len(failures)} failed")
 sys.exit(1 if failures else 0)

@@ -47,6 +47,8 @@ TEST_CASE("engine swap: held notes and pedals release through the engine that st
     CHECK(run(ev(engine::NOTEOFF, 0, 0, 60, 0)) == "NoteOffEvent(1, 1, 72, 0)");  // the old program's note
     CHECK(swap.take_retired() == nullptr);  // the pedal is still down under the old program
     CHECK(run(ev(engine::CTRL, 0, 0, 64, 0)) == "CtrlEvent(1, 1, 64, 0)");
+    CHECK(swap.take_retired() == nullptr);  // the caller of route() still processes with it in this cycle
+    CHECK_FALSE(swap.begin_cycle(1, [](std::span<const engine::Event>) {}));
     CHECK(swap.take_retired() == &e1);
     CHECK(run(ev(engine::NOTEOFF, 0, 0, 62, 0)) == "NoteOffEvent(1, 1, 86, 0)");
 }
