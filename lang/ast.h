@@ -59,6 +59,7 @@ struct Expr {
     Span span;
     ExprNode node;
     uint32_t depth = 1;  // nesting of this expression tree (bounded by the parser)
+    bool parenthesized = false;  // written in parentheses: `(a < b) < c` is no chain
     template <class T> const T* as() const { return std::get_if<T>(&node); }
 };
 

@@ -548,6 +548,7 @@ template <> struct action<g::paren_atom> {
         } else if (n == 1 && !f.comma) {
             result = std::move(st.stack[f.stack_base]);
             if (!result->as<Starred>()) result->span = sp;  // a parenthesised expression spans its parens
+            result->parenthesized = true;
         } else {
             TupleExpr t;
             for (size_t i = f.stack_base; i < st.stack.size(); ++i) t.items.push_back(std::move(st.stack[i]));
@@ -852,7 +853,7 @@ template <class S> struct action<g::comparison_tail<S>> {
         CmpOp op = std::get<CmpOp>(st.ops.back());
         st.ops.pop_back();
         Span sp = Span::join(left->span, right->span);
-        if (auto* c = std::get_if<Compare>(&left->node)) {  // a < b < c is one chain
+        if (auto* c = std::get_if<Compare>(&left->node); c && !left->parenthesized) {  // a < b < c is one chain
             c->rest.emplace_back(op, std::move(right));
             left->span = sp;
             st.stack.push_back(std::move(left));

@@ -57,6 +57,8 @@ TEST_CASE("operator precedence follows Python") {
     CHECK(expr("not a or b and c") == "((not a) or (b and c))");
     CHECK(expr("a if b else c if d else e") == "(a if b else (c if d else e))");
     CHECK(expr("a < b < c") == "(a < b < c)");
+    CHECK(expr("(a in b) == c") == "((a in b) == c)");  // parentheses end a chain
+    CHECK(expr("a == (b < c)") == "(a == (b < c))");
     CHECK(expr("x not in y") == "(x not in y)");
     CHECK(expr("x is not None") == "(x is not None)");
     CHECK(expr("(a >> b) // c") == "((a >> b) // c)");
