@@ -171,6 +171,8 @@ private:
     // The note-tracking units of mididings.extra and Panic (note_units.cpp).
     template <typename F>
     void expand(uint32_t begin, F f);
+    template <typename Takes, typename F>
+    void expand_with_state(const Instr& in, uint32_t begin, int32_t stride, Takes takes, F f);
     void run_limit_polyphony(const Instr& in, uint32_t begin);
     void run_make_monophonic(const Instr& in, uint32_t begin);
     void run_pedal_to_noteoff(const Instr& in, uint32_t begin);

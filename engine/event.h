@@ -23,6 +23,17 @@ struct Event {
 
 inline bool is_system(uint32_t type) { return (type & (SYSTEM | DUMMY)) != 0; }
 
+// A note event on `like`'s port, channel and time (the units that end or retrigger notes).
+inline Event note_event(const Event& like, uint32_t type, int32_t note, int32_t velocity) {
+    Event e = like;
+    e.type = type;
+    e.data1 = note;
+    e.data2 = velocity;
+    e.sysex = nullptr;
+    e.sysex_size = 0;
+    return e;
+}
+
 // mididings' equality (used by fork duplicate removal): type, port and time, then only the fields
 // the type uses; the channel is ignored for system events.
 inline bool same_event(const Event& a, const Event& b) {

@@ -11,20 +11,6 @@
 
 namespace mdc::engine {
 
-namespace {
-
-Event note_event(const Event& like, uint32_t type, int32_t note, int32_t velocity) {
-    Event e = like;
-    e.type = type;
-    e.data1 = note;
-    e.data2 = velocity;
-    e.sysex = nullptr;
-    e.sysex_size = 0;
-    return e;
-}
-
-}  // namespace
-
 // Runs `f(event)` on each input of [begin, top_); f pushes the event's outputs, which then take
 // the inputs' place.
 template <typename F>
@@ -37,17 +23,30 @@ void Engine::expand(uint32_t begin, F f) {
     replace_inputs(begin, inputs_end);
 }
 
+// expand() for a unit with state per port and channel (`stride` slots from in.a): events it does
+// not take, and those of ports without state, pass unchanged; f(event, block) gets the others.
+template <typename Takes, typename F>
+void Engine::expand_with_state(const Instr& in, uint32_t begin, int32_t stride, Takes takes, F f) {
+    expand(begin, [&](const Event& e) {
+        int32_t* block = takes(e) ? state_block(state_.data(), in.a, stride, e) : nullptr;
+        if (!block) {
+            push(e);
+            return;
+        }
+        f(e, block);
+    });
+}
+
+namespace {
+bool is_note(const Event& e) { return (e.type & NOTE) != 0; }
+}  // namespace
+
 // LimitPolyphony(max_polyphony, remove_oldest): the held notes in order of their note-ons; a note
 // over the limit either steals the oldest (its note-off first) or is dropped; a note-off of a note
 // not held is dropped.
 void Engine::run_limit_polyphony(const Instr& in, uint32_t begin) {
     const int32_t max = in.b, capacity = limit_capacity(in.b);
-    expand(begin, [&](const Event& e) {
-        int32_t* block = e.type & NOTE ? state_block(state_.data(), in.a, SlotList::slots(capacity), e) : nullptr;
-        if (!block) {
-            push(e);
-            return;
-        }
+    expand_with_state(in, begin, SlotList::slots(capacity), is_note, [&](const Event& e, int32_t* block) {
         SlotList notes(block, capacity);
         if (e.type == NOTEON) {
             if (notes.size() < max) {
@@ -71,12 +70,7 @@ void Engine::run_limit_polyphony(const Instr& in, uint32_t begin) {
 // note and plays the new one; releasing the sounding note retriggers the one below it; releasing
 // any note removes all its entries. Entries are note | velocity << 8.
 void Engine::run_make_monophonic(const Instr& in, uint32_t begin) {
-    expand(begin, [&](const Event& e) {
-        int32_t* block = e.type & NOTE ? state_block(state_.data(), in.a, SlotList::slots(mono_capacity), e) : nullptr;
-        if (!block) {
-            push(e);
-            return;
-        }
+    expand_with_state(in, begin, SlotList::slots(mono_capacity), is_note, [&](const Event& e, int32_t* block) {
         SlotList notes(block, mono_capacity);
         if (e.type == NOTEON) {
             if (!notes.empty()) push(note_event(e, NOTEOFF, notes.back() & 0xFF, 0));
@@ -101,13 +95,9 @@ void Engine::run_make_monophonic(const Instr& in, uint32_t begin) {
 void Engine::run_pedal_to_noteoff(const Instr& in, uint32_t begin) {
     const bool sostenuto = in.sub == 1;
     const int32_t stride = pedal_slots(sostenuto);
-    expand(begin, [&](const Event& e) {
-        const bool pedal_event = e.type == CTRL && e.data1 == in.b;
-        int32_t* block = (e.type & NOTE) || pedal_event ? state_block(state_.data(), in.a, stride, e) : nullptr;
-        if (!block) {
-            push(e);
-            return;
-        }
+    auto is_pedal = [&](const Event& e) { return e.type == CTRL && e.data1 == in.b; };
+    expand_with_state(in, begin, stride, [&](const Event& e) { return is_note(e) || is_pedal(e); }, [&](const Event& e, int32_t* block) {
+        const bool pedal_event = is_pedal(e);
         int32_t* pedal = block;
         if (!sostenuto) {
             NoteSet held(block + 1);
@@ -154,12 +144,7 @@ void Engine::run_pedal_to_noteoff(const Instr& in, uint32_t begin) {
 void Engine::run_latch_notes(const Instr& in, uint32_t begin) {
     const bool poly = in.flags & 1;
     const int32_t capacity = latch_capacity(poly);
-    expand(begin, [&](const Event& e) {
-        int32_t* block = e.type & NOTE ? state_block(state_.data(), in.a, SlotList::slots(capacity), e) : nullptr;
-        if (!block) {
-            push(e);
-            return;
-        }
+    expand_with_state(in, begin, SlotList::slots(capacity), is_note, [&](const Event& e, int32_t* block) {
         if (e.type != NOTEON) return;  // note-offs are ignored
         SlotList notes(block, capacity);
         if (e.data1 == in.b) {

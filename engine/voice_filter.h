@@ -93,21 +93,12 @@ inline int run(int32_t* b, const Params& p, const Event& ev, int64_t now, Event*
                                          (ev.type == NOTEON && dt < p.time_ns) || (b[1] == 1 && !diverted));
     if (!change) return 0;
     int k = 0;
-    auto note_event = [&](uint32_t type, int32_t key, int32_t vel) {
-        Event e = ev;
-        e.type = type;
-        e.data1 = key;
-        e.data2 = vel;
-        e.sysex = nullptr;
-        e.sysex_size = 0;
-        out[k++] = e;
-    };
     if (current >= 0) {
-        note_event(NOTEOFF, current, 0);
+        out[k++] = note_event(ev, NOTEOFF, current, 0);
         b[0] = -1;
     }
     if (n >= 0 && (note == n || p.retrigger || now - load64(time(b, n)) < p.time_ns)) {
-        note_event(NOTEON, n, velocity(b, n));
+        out[k++] = note_event(ev, NOTEON, n, velocity(b, n));
         b[0] = n;
         b[1] = diverted ? 1 : 0;
     }

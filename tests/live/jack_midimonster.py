@@ -14,12 +14,10 @@ import tempfile
 import threading
 import time
 
-from jack_harness import Server, stop_mdc  # a private jackd with the dummy driver; Ctrl-C to mdc
+from jack_harness import Server, check, finish, stop_mdc  # a private jackd with the dummy driver, the tally, Ctrl-C to mdc
 
 MDC, PROBE = sys.argv[1], sys.argv[2]
 TAG = f"mm{os.getpid()}"
-failures = []
-passed = 0
 
 HANDLERS = '''
 import os, threading, time
@@ -80,16 +78,6 @@ py1.live_handlers.log < in_1.ch3.cc5
 in_1.ch0.cc1 > out_1.ch0.cc2
 run(Filter(NOTE) >> Fork([Pass(), Call(live_calls.mark)]))
 """
-
-
-def check(cond, what):
-    global passed
-    if cond:
-        passed += 1
-    else:
-        failures.append(what)
-        print(f"FAIL {what}", flush=True)
-
 
 
 def run_case(name, script, expect, backend, timeout=6):
@@ -255,5 +243,4 @@ def waiting_case():
 
 waiting_case()
 
-print(f"{passed} passed, {len(failures)} failed")
-sys.exit(1 if failures else 0)
+finish()

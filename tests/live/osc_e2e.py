@@ -14,22 +14,11 @@ import tempfile
 import threading
 import time
 
-from jack_harness import Server  # a private jackd with the dummy driver
+from jack_harness import Server, check, finish  # a private jackd with the dummy driver, the tally
 
 MDC = sys.argv[1]
 PROBE = sys.argv[sys.argv.index("--jack") + 1] if "--jack" in sys.argv else None
 TAG = f"{os.getpid()}"
-failures = []
-passed = 0
-
-
-def check(cond, what):
-    global passed
-    if cond:
-        passed += 1
-    else:
-        failures.append(what)
-        print(f"FAIL {what}", flush=True)
 
 
 def free_port():
@@ -396,5 +385,4 @@ run(scenes={%s})
     finally:
         server.stop()
 
-print(f"{passed} passed, {len(failures)} failed")
-sys.exit(1 if failures else 0)
+finish()
